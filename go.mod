@@ -1,0 +1,3 @@
+module github.com/deepq-go/deepq
+
+go 1.26
