@@ -20,16 +20,21 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // lengthPrefixBytes is the size of the little-endian header length.
 const lengthPrefixBytes = 8
 
-// Decode parses a safetensors file held in data.
+// Decode parses a safetensors file held in data. Tensor data is copied, so
+// the caller may reuse data afterwards.
 //
-// It returns an error, and never panics, when the header length exceeds
-// 100 MiB or the file, when the header is not one JSON object (padded with
-// spaces) or has duplicate keys, when a tensor's dtype is not F32, when a
-// dimension is negative or the element count overflows, when a tensor's byte
-// range is out of the data section or does not hold product(shape)*4 bytes,
-// when byte ranges overlap or leave a gap, and when the metadata has a
-// ChecksumKey entry that does not match the data (errors.Is(err,
-// ErrChecksum)). Tensor data is copied, so data may be reused afterwards.
+// Decode returns an error, and does not panic, when:
+//   - the header length exceeds 100 MiB or the bytes that follow it;
+//   - the header is not valid UTF-8, is not one JSON object followed only by
+//     space padding, or has a duplicate key;
+//   - a tensor entry lacks dtype, shape or data_offsets, or has another field;
+//   - a tensor's dtype is not F32;
+//   - a dimension is negative or the element count overflows an int;
+//   - a tensor's byte range lies outside the data section or does not span
+//     product(shape)*4 bytes;
+//   - byte ranges overlap or leave bytes of the data section unused;
+//   - the metadata has a ChecksumKey entry that does not match the data, in
+//     which case errors.Is(err, ErrChecksum) holds.
 func Decode(data []byte) (*File, error) {
 	f, err := decode(data)
 	if err != nil {

@@ -66,7 +66,7 @@ func TestDecodeEditedHeader(t *testing.T) {
 			}
 			edited := strings.Replace(data, tc.old, tc.new, 1)
 			if len(edited) != len(data) {
-				// Keep the header length valid by trimming or adding padding.
+				// Keep the length prefix consistent with the edited header.
 				edited = fixHeaderLength(edited, len(data))
 			}
 			_, err := Decode([]byte(edited))

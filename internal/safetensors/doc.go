@@ -14,6 +14,10 @@
 // the metadata, and readers verify it when present. Files from other
 // writers, such as PyTorch, usually have no checksum and are read without
 // one.
+//
+// NOTE: the checksum covers only the data section. Header damage is caught
+// by the structural checks, except an edit that still describes a consistent
+// layout, such as a shape of [3, 2] changed to [2, 3].
 package safetensors
 
 // ChecksumKey is the metadata key that stores the CRC-32C (Castagnoli) of
@@ -23,8 +27,8 @@ const ChecksumKey = "crc32c"
 // metadataKey is the reserved header entry for string metadata.
 const metadataKey = "__metadata__"
 
-// maxHeaderBytes bounds the JSON header. Headers of real models with
-// thousands of tensors take well under 1 MiB.
+// maxHeaderBytes bounds the JSON header. A tensor entry takes roughly 100
+// bytes, so the bound allows about a million tensors.
 const maxHeaderBytes = 100 << 20
 
 // dtypeF32 is the only dtype this package decodes and encodes.

@@ -90,7 +90,7 @@ func writeFileAtomic(path string, tensors []Tensor, metadata map[string]string, 
 	}
 	if err := syncDir(dir); err != nil {
 		// The new file is in place, but the rename may not survive a crash.
-		return fmt.Errorf("file renamed, but syncing directory failed: %w", err)
+		return fmt.Errorf("file renamed, but syncing the directory failed, so the save may not survive a crash: %w", err)
 	}
 	return nil
 }

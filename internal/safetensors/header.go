@@ -67,29 +67,29 @@ func parseHeader(raw []byte) (*header, error) {
 
 // readObject reads one JSON object from dec and calls readValue for each
 // key, which must consume the key's value. Duplicate keys are rejected.
-func readObject(dec *json.Decoder, what string, readValue func(key string) error) error {
-	if err := expectDelim(dec, '{', what, "a JSON object"); err != nil {
+func readObject(dec *json.Decoder, label string, readValue func(key string) error) error {
+	if err := expectDelim(dec, '{', label, "a JSON object"); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
 	for dec.More() {
-		token, err := nextToken(dec, what)
+		token, err := nextToken(dec, label)
 		if err != nil {
 			return err
 		}
 		key, ok := token.(string)
 		if !ok {
-			return fmt.Errorf("%s has key %v, expected a string", what, token)
+			return fmt.Errorf("%s has key %v, expected a string", label, token)
 		}
 		if seen[key] {
-			return fmt.Errorf("%s has duplicate key %q", what, key)
+			return fmt.Errorf("%s has duplicate key %q", label, key)
 		}
 		seen[key] = true
 		if err := readValue(key); err != nil {
 			return err
 		}
 	}
-	return expectDelim(dec, '}', what, "the end of a JSON object")
+	return expectDelim(dec, '}', label, "the end of a JSON object")
 }
 
 // readStringMap reads a JSON object of strings into m.
@@ -107,26 +107,26 @@ func readStringMap(dec *json.Decoder, m map[string]string) error {
 // readEntry reads one tensor entry {"dtype", "shape", "data_offsets"}.
 func readEntry(dec *json.Decoder, name string) (headerEntry, error) {
 	entry := headerEntry{name: name}
-	what := fmt.Sprintf("tensor %q", name)
-	err := readObject(dec, what, func(key string) error {
+	label := fmt.Sprintf("tensor %q", name)
+	err := readObject(dec, label, func(key string) error {
 		var err error
 		switch key {
 		case "dtype":
 			entry.hasDtype = true
-			entry.dtype, err = readString(dec, what+" dtype")
+			entry.dtype, err = readString(dec, label+" dtype")
 		case "shape":
 			entry.hasShape = true
-			entry.shape, err = readIntegers(dec, what+" shape")
+			entry.shape, err = readIntegers(dec, label+" shape")
 		case "data_offsets":
 			entry.hasOffsets = true
 			var offsets []int64
-			offsets, err = readIntegers(dec, what+" data_offsets")
+			offsets, err = readIntegers(dec, label+" data_offsets")
 			entry.offsetCount = len(offsets)
 			if len(offsets) == 2 {
 				entry.begin, entry.end = offsets[0], offsets[1]
 			}
 		default:
-			err = fmt.Errorf("%s has unknown field %q, expected only dtype, shape and data_offsets", what, key)
+			err = fmt.Errorf("%s has unknown field %q, expected only dtype, shape and data_offsets", label, key)
 		}
 		return err
 	})
@@ -135,77 +135,77 @@ func readEntry(dec *json.Decoder, name string) (headerEntry, error) {
 	}
 	switch {
 	case !entry.hasDtype:
-		return headerEntry{}, fmt.Errorf("%s is missing dtype", what)
+		return headerEntry{}, fmt.Errorf("%s is missing dtype", label)
 	case !entry.hasShape:
-		return headerEntry{}, fmt.Errorf("%s is missing shape", what)
+		return headerEntry{}, fmt.Errorf("%s is missing shape", label)
 	case !entry.hasOffsets:
-		return headerEntry{}, fmt.Errorf("%s is missing data_offsets", what)
+		return headerEntry{}, fmt.Errorf("%s is missing data_offsets", label)
 	case entry.offsetCount != 2:
-		return headerEntry{}, fmt.Errorf("%s data_offsets has %d elements, expected [begin, end]", what, entry.offsetCount)
+		return headerEntry{}, fmt.Errorf("%s data_offsets has %d elements, expected [begin, end]", label, entry.offsetCount)
 	}
 	return entry, nil
 }
 
-func readString(dec *json.Decoder, what string) (string, error) {
-	token, err := nextToken(dec, what)
+func readString(dec *json.Decoder, label string) (string, error) {
+	token, err := nextToken(dec, label)
 	if err != nil {
 		return "", err
 	}
 	s, ok := token.(string)
 	if !ok {
-		return "", fmt.Errorf("%s is %s, expected a string", what, describeToken(token))
+		return "", fmt.Errorf("%s is %s, expected a string", label, describeToken(token))
 	}
 	return s, nil
 }
 
 // readIntegers reads a JSON array of integers. It accepts negative values
 // so that the caller can report them with the tensor's context.
-func readIntegers(dec *json.Decoder, what string) ([]int64, error) {
-	if err := expectDelim(dec, '[', what, "an array of integers"); err != nil {
+func readIntegers(dec *json.Decoder, label string) ([]int64, error) {
+	if err := expectDelim(dec, '[', label, "an array of integers"); err != nil {
 		return nil, err
 	}
 	values := []int64{}
 	for dec.More() {
-		token, err := nextToken(dec, what)
+		token, err := nextToken(dec, label)
 		if err != nil {
 			return nil, err
 		}
 		number, ok := token.(json.Number)
 		if !ok {
-			return nil, fmt.Errorf("%s element %d is %s, expected an integer", what, len(values), describeToken(token))
+			return nil, fmt.Errorf("%s element %d is %s, expected an integer", label, len(values), describeToken(token))
 		}
 		value, err := strconv.ParseInt(number.String(), 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("%s element %d is %s, expected an integer within 64 bits", what, len(values), number)
+			return nil, fmt.Errorf("%s element %d is %s, expected an integer within 64 bits", label, len(values), number)
 		}
 		values = append(values, value)
 	}
-	if err := expectDelim(dec, ']', what, "the end of an array"); err != nil {
+	if err := expectDelim(dec, ']', label, "the end of an array"); err != nil {
 		return nil, err
 	}
 	return values, nil
 }
 
-func expectDelim(dec *json.Decoder, delim json.Delim, what, expected string) error {
-	token, err := nextToken(dec, what)
+func expectDelim(dec *json.Decoder, delim json.Delim, label, expected string) error {
+	token, err := nextToken(dec, label)
 	if err != nil {
 		return err
 	}
 	if d, ok := token.(json.Delim); !ok || d != delim {
-		return fmt.Errorf("%s is %s, expected %s", what, describeToken(token), expected)
+		return fmt.Errorf("%s is %s, expected %s", label, describeToken(token), expected)
 	}
 	return nil
 }
 
 // nextToken wraps dec.Token so that syntax errors and a truncated header
 // name the part of the header being read.
-func nextToken(dec *json.Decoder, what string) (json.Token, error) {
+func nextToken(dec *json.Decoder, label string) (json.Token, error) {
 	token, err := dec.Token()
 	if errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF
 	}
 	if err != nil {
-		return nil, fmt.Errorf("header is not valid JSON (reading %s): %w", what, err)
+		return nil, fmt.Errorf("header is not valid JSON (reading %s): %w", label, err)
 	}
 	return token, nil
 }

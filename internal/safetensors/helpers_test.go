@@ -45,7 +45,7 @@ func floatBytes(values ...float32) []byte {
 	return out
 }
 
-// sameBits reports whether a and b hold the same float32 bit patterns, so
+// sameBits reports whether a and b contain the same float32 bit patterns, so
 // NaN payloads and the sign of zero count.
 func sameBits(a, b []float32) bool {
 	if len(a) != len(b) {
