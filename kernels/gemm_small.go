@@ -1,0 +1,55 @@
+package kernels
+
+// sgemmSmall computes Sgemm with direct loops and no packing, for problems
+// too small to repay it and for the row or column cases with strided
+// vectors. Arguments are validated, m, n, k > 0 and alpha != 0.
+func sgemmSmall(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if !transB {
+		// C row i += sum over p of alpha*op(A)(i,p) * B row p.
+		for i := 0; i < m; i++ {
+			row := c[i*ldc : i*ldc+n]
+			scaleRow(row, beta)
+			for p := 0; p < k; p++ {
+				var av float32
+				if transA {
+					av = a[p*lda+i]
+				} else {
+					av = a[i*lda+p]
+				}
+				axpyGeneric(row, alpha*av, b[p*ldb:p*ldb+n])
+			}
+		}
+		return
+	}
+	// B is stored n x k, so C(i,j) is a dot product with B row j.
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		for j := range row {
+			bj := b[j*ldb : j*ldb+k]
+			var s float32
+			if transA {
+				for p, bv := range bj {
+					s += a[p*lda+i] * bv
+				}
+			} else {
+				s = dotGeneric(a[i*lda:i*lda+k], bj)
+			}
+			if beta == 0 {
+				row[j] = alpha * s
+			} else {
+				row[j] = alpha*s + beta*row[j]
+			}
+		}
+	}
+}
+
+// scaleRow computes row *= beta, writing zeros when beta is 0.
+func scaleRow(row []float32, beta float32) {
+	switch beta {
+	case 0:
+		clear(row)
+	case 1:
+	default:
+		scaleGeneric(row, beta)
+	}
+}
