@@ -86,9 +86,13 @@ type Cache struct {
 // ForwardFloats returns the floats Forward takes from its Arena.
 func (d *Dense) ForwardFloats(batch int) int { return tensor.SizeOf(batch * d.Out) }
 
-// BackwardFloats returns the floats Backward takes from its Arena.
-func (d *Dense) BackwardFloats(batch int) int {
-	n := tensor.SizeOf(batch * d.In)
+// BackwardFloats returns the floats Backward takes from its Arena; wantDX
+// is the flag passed to Backward.
+func (d *Dense) BackwardFloats(batch int, wantDX bool) int {
+	n := 0
+	if wantDX {
+		n += tensor.SizeOf(batch * d.In)
+	}
 	if d.Activation == ReLU {
 		n += tensor.SizeOf(batch * d.Out)
 	}
@@ -111,9 +115,10 @@ func (d *Dense) Forward(ar *tensor.Arena, cache *Cache, x []float32, batch int) 
 	return y
 }
 
-// Backward takes dy of [batch][Out], adds the parameter gradients into DW and
-// DB, and returns dx of [batch][In] from ar.
-func (d *Dense) Backward(ar *tensor.Arena, cache *Cache, dy []float32) []float32 {
+// Backward takes dy of [batch][Out] and adds the parameter gradients into DW
+// and DB. With wantDX it returns dx of [batch][In] from ar; without, it
+// returns nil and skips that GEMM.
+func (d *Dense) Backward(ar *tensor.Arena, cache *Cache, dy []float32, wantDX bool) []float32 {
 	batch := cache.batch
 	if len(dy) != batch*d.Out {
 		panic(fmt.Sprintf("dense: Backward: len(dy)=%d, need %d", len(dy), batch*d.Out))
@@ -125,6 +130,9 @@ func (d *Dense) Backward(ar *tensor.Arena, cache *Cache, dy []float32) []float32
 	}
 	kernels.Sgemm(true, false, d.In, d.Out, batch, 1, cache.x, d.In, dy, d.Out, 1, d.DW, d.Out)
 	kernels.ColSum(d.DB, dy, batch, d.Out, d.Out)
+	if !wantDX {
+		return nil
+	}
 	dx := ar.AllocNoZero(batch * d.In)
 	kernels.Sgemm(false, true, batch, d.In, d.Out, 1, dy, d.Out, d.W, d.Out, 0, dx, d.In)
 	return dx

@@ -70,7 +70,7 @@ func TestDenseGradientFiniteDifferences(t *testing.T) {
 			var ar tensor.Arena
 			var c Cache
 			d.Forward(&ar, &c, x, batch)
-			dx := d.Backward(&ar, &c, dy)
+			dx := d.Backward(&ar, &c, dy, true)
 			checkGradient(t, "x", x, dx, loss)
 			checkGradient(t, "W", d.W, d.DW, loss)
 			checkGradient(t, "B", d.B, d.DB, loss)

@@ -93,10 +93,15 @@ func (l *Layer) ForwardFloats(batch, steps int) int {
 	return tensor.SizeOf(steps*bh*4) + 3*tensor.SizeOf(steps*bh) + tensor.SizeOf(bh)
 }
 
-// BackwardFloats returns the floats Backward takes from its Arena.
-func (l *Layer) BackwardFloats(batch, steps int) int {
+// BackwardFloats returns the floats Backward takes from its Arena; wantDX
+// is the flag passed to Backward.
+func (l *Layer) BackwardFloats(batch, steps int, wantDX bool) int {
 	bh := batch * l.Hidden
-	return tensor.SizeOf(steps*bh*4) + 2*tensor.SizeOf(bh) + tensor.SizeOf(steps*batch*l.In)
+	n := tensor.SizeOf(steps*bh*4) + 2*tensor.SizeOf(bh)
+	if wantDX {
+		n += tensor.SizeOf(steps * batch * l.In)
+	}
+	return n
 }
 
 // Forward runs the layer over x, a [steps][batch][In] time-major sequence
@@ -144,10 +149,11 @@ func (l *Layer) Forward(ar *tensor.Arena, cache *Cache, x []float32, batch, step
 }
 
 // Backward takes dy, the gradient of the loss with respect to Forward's
-// output (same shape), adds the parameter gradients into DW, DU and DB, and
-// returns the gradient with respect to x, [steps][batch][In], allocated from
-// ar.
-func (l *Layer) Backward(ar *tensor.Arena, cache *Cache, dy []float32) []float32 {
+// output (same shape), and adds the parameter gradients into DW, DU and DB.
+// With wantDX it returns the gradient with respect to x, [steps][batch][In]
+// from ar; without, it skips that GEMM and returns nil, as the first layer of
+// a network needs no input gradient.
+func (l *Layer) Backward(ar *tensor.Arena, cache *Cache, dy []float32, wantDX bool) []float32 {
 	batch, steps := cache.batch, cache.steps
 	h, g4, rows := l.Hidden, 4*l.Hidden, steps*batch
 	bh := batch * h
@@ -192,6 +198,9 @@ func (l *Layer) Backward(ar *tensor.Arena, cache *Cache, dy []float32) []float32
 		kernels.Sgemm(true, false, h, g4, rows-batch, 1, cache.h, h, dz[batch*g4:], g4, 1, l.DU, g4)
 	}
 	kernels.ColSum(l.DB, dz, rows, g4, g4)
+	if !wantDX {
+		return nil
+	}
 	dx := ar.AllocNoZero(rows * l.In)
 	kernels.Sgemm(false, true, rows, l.In, g4, 1, dz, g4, l.W, g4, 0, dx, l.In)
 	return dx

@@ -66,7 +66,7 @@ func TestLayerGradientFiniteDifferences(t *testing.T) {
 			var ar tensor.Arena
 			var c Cache
 			l.Forward(&ar, &c, x, tc.batch, tc.steps)
-			dx := l.Backward(&ar, &c, dy)
+			dx := l.Backward(&ar, &c, dy, true)
 
 			check := func(what string, v []float32, grad []float32) {
 				t.Helper()
@@ -119,7 +119,7 @@ func TestLayerSteadyStateAllocatesNothing(t *testing.T) {
 	step := func() {
 		ar.Reset()
 		l.Forward(&ar, &c, x, batch, steps)
-		l.Backward(&ar, &c, dy)
+		l.Backward(&ar, &c, dy, true)
 	}
 	step()
 	step()
@@ -140,8 +140,8 @@ func TestLayerWorkspaceFloatsExact(t *testing.T) {
 			t.Errorf("seq=%v: Forward used %d floats, ForwardFloats says %d", seq, got, want)
 		}
 		before := ar.Used()
-		l.Backward(&ar, &c, make([]float32, len(y)))
-		if got, want := ar.Used()-before, l.BackwardFloats(batch, steps); got != want {
+		l.Backward(&ar, &c, make([]float32, len(y)), true)
+		if got, want := ar.Used()-before, l.BackwardFloats(batch, steps, true); got != want {
 			t.Errorf("seq=%v: Backward used %d floats, BackwardFloats says %d", seq, got, want)
 		}
 	}
