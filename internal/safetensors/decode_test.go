@@ -141,7 +141,7 @@ func TestDecodeRejectsMalformedFiles(t *testing.T) {
 		{"shape size mismatch", rawFile("{"+entry("a", "F32", "[3]", "[0,8]")+"}", eight), `tensor "a" has shape [3], which needs 12 bytes of F32, but data_offsets [0, 8] span 8 bytes`},
 		{"negative dimensions", rawFile("{"+entry("a", "F32", "[-1,-2]", "[0,8]")+"}", eight), "dimension 0 of shape [-1 -2] is negative"},
 		{"negative dimension zero product", rawFile("{"+entry("a", "F32", "[0,-2]", "[0,0]")+"}", nil), "dimension 1 of shape [0 -2] is negative"},
-		{"element count overflow", rawFile("{"+entry("a", "F32", "[4294967296,4294967296]", "[0,8]")+"}", eight), "more than the maximum"},
+		{"element count overflow", rawFile("{"+entry("a", "F32", "[65536,65536,65536,65536]", "[0,8]")+"}", eight), "more than the maximum"},
 		{"dimension too large", rawFile("{"+entry("a", "F32", "[9223372036854775807,0]", "[0,0]")+"}", nil), "larger than the maximum"},
 		{"offsets out of range", rawFile("{"+entry("a", "F32", "[4]", "[0,16]")+"}", eight), `tensor "a" has data_offsets [0, 16] beyond the data section of 8 bytes`},
 		{"offsets past int64", rawFile("{"+entry("a", "F32", "[2]", "[0,18446744073709551615]")+"}", eight), "expected an integer within 64 bits"},
@@ -185,7 +185,7 @@ func TestDecodeWithoutChecksum(t *testing.T) {
 	// Tensors listed in the header in another order than their data, as
 	// other writers may lay them out, with space padding and no metadata.
 	header := `{"z":{"dtype":"F32","shape":[1,2],"data_offsets":[4,12]},` +
-		`"e":{"dtype":"F32","shape":[0,1099511627776],"data_offsets":[4,4]},` +
+		`"e":{"dtype":"F32","shape":[0,268435456],"data_offsets":[4,4]},` +
 		`"a":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}    `
 	f, err := Decode(rawFile(header, floatBytes(5, 6, 7)))
 	if err != nil {

@@ -152,7 +152,7 @@ func TestEncodeRejectsInvalidInput(t *testing.T) {
 		},
 		{
 			name:    "element count overflow",
-			tensors: []Tensor{{Name: "w", Shape: []int{1 << 40, 1 << 40}, Data: []float32{1}}},
+			tensors: []Tensor{{Name: "w", Shape: []int{1 << 20, 1 << 20, 1 << 20, 1 << 20}, Data: []float32{1}}},
 			want:    "more than the maximum",
 		},
 		{
