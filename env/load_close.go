@@ -105,7 +105,7 @@ func parseCloseTime(file string, line int, column, text string, decimalYears boo
 	}
 	y, ok := parseFinite(text)
 	if ok {
-		if t, ok := decimalYearTime(y); ok {
+		if t, err := DecimalYearTime(y); err == nil {
 			return t, nil
 		}
 	}

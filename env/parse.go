@@ -35,17 +35,20 @@ func parseFinite(text string) (float64, bool) {
 	return v, true
 }
 
-// decimalYearTime converts a decimal year such as 1991.496154 to the instant
-// that fraction of the way through that calendar year, rounded to the second.
-func decimalYearTime(y float64) (time.Time, bool) {
+// DecimalYearTime converts a decimal year such as 1991.496154, the form of
+// R's time-series time stamps, to the UTC instant that fraction of the way
+// through that calendar year, rounded to the second. Close-only CSVs with
+// decimal years get their Series.Times this way, so DecimalYearTime gives
+// the argument for Series.SplitAt on such series. Years must be in [1, 10000).
+func DecimalYearTime(y float64) (time.Time, error) {
 	if !(y >= 1 && y < 10000) {
-		return time.Time{}, false
+		return time.Time{}, fmt.Errorf("env: decimal year %v is out of range, expected [1, 10000)", y)
 	}
 	year := math.Floor(y)
 	start := time.Date(int(year), time.January, 1, 0, 0, 0, 0, time.UTC)
 	end := start.AddDate(1, 0, 0)
 	offset := time.Duration((y - year) * float64(end.Sub(start)))
-	return start.Add(offset).Round(time.Second), true
+	return start.Add(offset).Round(time.Second), nil
 }
 
 func formatTime(t time.Time, synthetic bool) string {
