@@ -6,7 +6,8 @@ import "math"
 // float32 arithmetic. The maximum absolute error against the exact value is
 // below 2e-7 over the whole float32 range. The result is exactly 1 for
 // x >= 17.4 (where the exact value rounds to 1) and exactly 0 for
-// x < -sigmoidCut; NaN gives NaN and ±0 give 0.5. x must have at least
+// x < -87.3 (where the exact value is below 1.2e-38); NaN gives NaN and ±0
+// give 0.5. x must have at least
 // len(dst) values, and dst may be x itself but must not partially overlap it.
 func Sigmoid(dst, x []float32) {
 	checkLen("Sigmoid", "x", x, len(dst))
@@ -18,7 +19,7 @@ func Sigmoid(dst, x []float32) {
 // Tanh computes dst[i] = tanh(x[i]) for every index of dst, in float32
 // arithmetic. The maximum absolute error against the exact value is below
 // 2e-7 over the whole float32 range. The result is exactly ±1 for
-// |x| > tanhCut, keeps the sign of ±0, and NaN gives NaN. x must have at
+// |x| > 9.1, keeps the sign of ±0, and NaN gives NaN. x must have at
 // least len(dst) values, and dst may be x itself but must not partially
 // overlap it.
 func Tanh(dst, x []float32) {
@@ -87,21 +88,24 @@ func sigmoid32(x float32) float32 {
 	return 1 / (1 + e)
 }
 
-// tanh32 uses an odd polynomial near 0 and 1 - 2/(1+exp(2|x|)) elsewhere,
-// with the sign of x copied onto the result.
+// tanh32 uses an odd polynomial near 0 and 1 - 2/(1+exp(2|x|)) elsewhere.
+// Both compute tanh(|x|) and then copy the sign of x onto it, which also
+// keeps the sign of -0.
 func tanh32(x float32) float32 {
 	if x != x {
 		return x
 	}
 	ax := abs32(x)
-	if ax < tanhSmall {
-		u := x * x
+	var t float32
+	switch {
+	case ax < tanhSmall:
+		u := ax * ax
 		p := ((((((tanhP6*u+tanhP5)*u+tanhP4)*u+tanhP3)*u+tanhP2)*u+tanhP1)*u + tanhP0)
-		return x + x*u*p
-	}
-	t := float32(1)
-	if ax <= tanhCut {
+		t = ax + ax*u*p
+	case ax <= tanhCut:
 		t = 1 - 2/(1+expNormal(2*ax))
+	default:
+		t = 1
 	}
 	return math.Float32frombits(math.Float32bits(t) | math.Float32bits(x)&(1<<31))
 }
