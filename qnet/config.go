@@ -129,3 +129,22 @@ func (c Config) validateTraining() error {
 	}
 	return nil
 }
+
+// MarshalText encodes the loss by name, so files and flags read "mse" or
+// "huber".
+func (l Loss) MarshalText() ([]byte, error) {
+	if l != MSE && l != Huber {
+		return nil, fmt.Errorf("qnet: unknown loss %d", int(l))
+	}
+	return []byte(l.String()), nil
+}
+
+// UnmarshalText decodes a loss name written by MarshalText.
+func (l *Loss) UnmarshalText(b []byte) error {
+	v, err := ParseLoss(string(b))
+	if err != nil {
+		return err
+	}
+	*l = v
+	return nil
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package qnet
+
+const raceEnabled = false
