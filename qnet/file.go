@@ -235,4 +235,3 @@ func decodeStrict(s string, v any) error {
 	}
 	return nil
 }
-
