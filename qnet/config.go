@@ -51,7 +51,7 @@ type Config struct {
 	Epsilon      float64 // Adam denominator term, added after the square root as Keras does
 
 	Loss       Loss
-	HuberDelta float32 // where Huber loss turns from quadratic to linear
+	HuberDelta float32 // error size at which Huber loss turns from quadratic to linear
 
 	// ClipNorm rescales the gradient when its global L2 norm exceeds it;
 	// 0 disables clipping.

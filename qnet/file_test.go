@@ -337,8 +337,8 @@ func TestDenseFormatV1StaysLoadable(t *testing.T) {
 }
 
 // writeDenseV1 trains a Dense network briefly and saves it with its
-// expected Q-values; run with -update only when the format gets a new
-// version, never to paper over a change in behaviour.
+// expected Q-values. Run with -update only to add a file for a new format
+// version, never to hide a change in behaviour.
 func writeDenseV1(t *testing.T) {
 	n := mustBuild(t, ModelDense, denseConfig())
 	obs := randObs(16*150, 21)

@@ -19,11 +19,11 @@ import (
 //   - Keras LSTM: kernel (in x 4H), recurrent_kernel (H x 4H), bias (4H);
 //   - Keras Dense: kernel (in x out) and bias (out).
 //
-// PyTorch matrices are transposed into the Keras layout deepq uses. The
-// network is the LSTM Q-network when any LSTM is present: the LSTMs in name
-// order (lstm2 after lstm1, by the numbers in the names), each followed by
-// cfg.Dropout, then the dense layers in name order with ReLU on all but the
-// last. Otherwise it is a Dense Q-network. cfg supplies Window and the
+// PyTorch matrices are transposed into the Keras layout deepq uses. When any
+// LSTM is present, the network is the LSTM Q-network. Its LSTMs come in name
+// order, numbers compared by value so lstm2 precedes lstm10, each followed by
+// cfg.Dropout. The dense layers follow in name order, with ReLU on all but
+// the last. Without an LSTM it is a Dense Q-network. cfg supplies Window and the
 // optimizer settings; Features and Actions come from the weights, and the
 // first layer's input must equal Window*Features for a Dense network.
 func Import(path string, cfg Config) (*Network, error) {
@@ -157,7 +157,7 @@ func collectLayers(f *safetensors.File) ([]importedLayer, error) {
 		modules[prefix][param] = t
 	}
 	if len(modules) == 0 {
-		return nil, fmt.Errorf("the file holds no tensors")
+		return nil, fmt.Errorf("the file contains no tensors; want LSTM or dense weights")
 	}
 
 	var layers []importedLayer

@@ -9,9 +9,9 @@ import (
 	"github.com/deepq-go/deepq/tensor"
 )
 
-// layer is one stage of a network. Parameters live in the layer (as views of
-// the network's flat buffers); activations live in a pass, so that many
-// passes can run forward on one set of layers at once.
+// layer is one stage of a network. Parameters live in the layer as views of
+// the network's flat buffers. Activations live in a pass, so many passes can
+// run forward on one set of layers at once.
 type layer interface {
 	numParams() int
 	bind(params, grads []float32)

@@ -43,7 +43,7 @@ func (n *Network) checkShape(cfg Config) error {
 	return fmt.Errorf("%w: %w", ErrMismatch, errors.Join(diffs...))
 }
 
-// OnUnusable says what LoadOrBuild does with a file that exists but cannot
+// OnUnusable selects what LoadOrBuild does with a file that exists but cannot
 // be read or does not match.
 type OnUnusable int
 

@@ -22,8 +22,6 @@ type Network struct {
 	rngState *rand.PCG // source of dropout masks, saved with the optimizer state
 	train    *pass     // training workspace
 	infer    *pass     // workspace of Predict, PredictInto and PredictBatch
-	lossGrad []float32 // dLoss/dQ for the largest micro-batch seen
-	qOut     []float32 // Q-values of one micro-batch in training
 }
 
 // BuildLSTM returns a new LSTM Q-network for cfg with freshly initialised

@@ -31,7 +31,7 @@ func TestPredictorServesManyGoroutines(t *testing.T) {
 					errs <- err.Error()
 					return
 				}
-				// Every answer comes wholly from one set of weights.
+				// Every prediction comes wholly from one set of weights.
 				if !closeTo(q, before) && !closeTo(q, after) {
 					errs <- "a prediction matched neither the old nor the new weights"
 					return

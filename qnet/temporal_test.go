@@ -8,7 +8,7 @@ import (
 // memoryTask draws n windows of `window` steps with two features: channel 0
 // is Gaussian noise except at one step k, where it holds the signal ±1;
 // channel 1 marks step k with 1. The target is the signal's sign. k is drawn
-// per sample from [kLo, kHi), so the answer sits at a different input
+// per sample from [kLo, kHi), so the target sits at a different input
 // position in every sample and the steps after it are noise.
 func memoryTask(n, window, kLo, kHi int, rng *rand.Rand) (obs, targets []float32) {
 	obs = make([]float32, n*window*2)
