@@ -86,6 +86,7 @@ func (t *Trainer) saveCheckpoint(dir string) error {
 		TargetFile:    fmt.Sprintf("target-%06d.safetensors", t.episode),
 		ReplayFile:    fmt.Sprintf("replay-%06d.bin", t.episode),
 	}
+
 	if err := a.online.SaveWith(filepath.Join(dir, st.ModelFile), qnet.SaveOptions{Optimizer: true}); err != nil {
 		return fmt.Errorf("dqn: checkpoint: %w", err)
 	}
@@ -106,6 +107,7 @@ func (t *Trainer) saveCheckpoint(dir string) error {
 	if err := writeFileAtomic(filepath.Join(dir, CheckpointFile), append(state, '\n')); err != nil {
 		return fmt.Errorf("dqn: checkpoint: %w", err)
 	}
+
 	if prev := t.saved; prev != nil && prev.Episode != st.Episode && t.savedDir == dir {
 		for _, name := range []string{prev.ModelFile, prev.TargetFile, prev.ReplayFile} {
 			// A leftover file wastes space but does not harm the checkpoint.
@@ -149,9 +151,9 @@ func writeFileAtomic(path string, data []byte) error {
 
 // Resume returns a trainer that continues the checkpoint in dir over the
 // same training series. The settings, environment configuration and
-// normaliser come from the checkpoint; of opts only Test, Progress and
-// CheckpointDir are used (an empty CheckpointDir means dir), and a
-// positive opts.Config.Episodes sets the total number of episodes, so a
+// normaliser come from the checkpoint. Of opts, Resume uses only Test,
+// Progress, CheckpointDir (empty means dir) and a positive
+// opts.Config.Episodes, which sets the total number of episodes so that a
 // finished run can be extended. Run then continues as the uninterrupted
 // run would have: the weights, Adam state, target network, replay buffer
 // and generators are those saved after the last completed episode.
