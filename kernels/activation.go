@@ -5,10 +5,10 @@ import "math"
 // Sigmoid computes dst[i] = 1/(1+exp(-x[i])) for every index of dst, in
 // float32 arithmetic. The maximum absolute error against the exact value is
 // below 2e-7 over the whole float32 range. The result is exactly 1 for
-// x >= 17.4 (where the exact value rounds to 1) and exactly 0 for
-// x < -87.3 (where the exact value is below 1.2e-38); NaN gives NaN and ±0
-// give 0.5. x must have at least
-// len(dst) values, and dst may be x itself but must not partially overlap it.
+// x >= 17.4, where the exact value rounds to 1, and exactly 0 for x < -87.3,
+// where the exact value is below 1.2e-38. NaN gives NaN and ±0 give 0.5.
+// x must have at least len(dst) values, and dst may be x itself but must
+// not partially overlap it.
 func Sigmoid(dst, x []float32) {
 	checkLen("Sigmoid", "x", x, len(dst))
 	x = x[:len(dst)]
@@ -118,8 +118,8 @@ func abs32(x float32) float32 {
 const (
 	log2E = 1.44269504088896341
 
-	// ln2Hi + ln2Lo is ln 2 to about 1e-11; ln2Hi has 9 significant bits so
-	// n*ln2Hi is exact in float32 for |n| <= 2^15.
+	// ln2Hi + ln2Lo is ln 2 to about 1e-11. ln2Hi has 9 significant bits,
+	// so n*ln2Hi is exact in float32 for |n| <= 2^15.
 	ln2Hi = 0.693359375
 	ln2Lo = -2.12194440e-4
 

@@ -193,6 +193,7 @@ func TestActivationSaturation(t *testing.T) {
 				t.Fatalf("Sigmoid(%v) = %v, want exactly 1", v, y[i])
 			}
 		}
+
 		x = x[:0]
 		for b := math.Float32bits(sigmoidCut) + 1; b <= math.Float32bits(1e4); b += 61 {
 			x = append(x, -math.Float32frombits(b))
@@ -204,6 +205,7 @@ func TestActivationSaturation(t *testing.T) {
 				t.Fatalf("Sigmoid(%v) = %v, want exactly 0", v, y[i])
 			}
 		}
+
 		x = x[:0]
 		for b := math.Float32bits(tanhCut) + 1; b <= math.Float32bits(1e4); b += 61 {
 			v := math.Float32frombits(b)

@@ -15,7 +15,7 @@ func AddBias(c []float32, rows, cols, ldc int, bias []float32) {
 }
 
 // ColSum adds the column sums of the rows x cols matrix a (leading
-// dimension lda) to dst[0:cols]; LSTM and Dense backward passes get bias
+// dimension lda) to dst[0:cols]. LSTM and Dense backward passes get bias
 // gradients from it. lda must be at least max(1, cols), dst must have at
 // least cols values and must not overlap a.
 func ColSum(dst []float32, a []float32, rows, cols, lda int) {

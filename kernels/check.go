@@ -21,8 +21,8 @@ func checkDims(fn string, names string, dims ...int) {
 	for _, d := range dims {
 		if d < 0 {
 			// Copy dims so that the slice does not escape on the normal path.
-			shown := append([]int(nil), dims...)
-			panic(fmt.Sprintf("kernels: %s: negative dimension in %s=%v", fn, names, shown))
+			dimsCopy := append([]int(nil), dims...)
+			panic(fmt.Sprintf("kernels: %s: negative dimension in %s=%v", fn, names, dimsCopy))
 		}
 	}
 }

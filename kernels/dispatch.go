@@ -7,9 +7,9 @@ import (
 
 // level is one implementation of every kernel, such as "generic" or, later,
 // "avx2fma". The exported functions validate their arguments and then call
-// through the active level, so each function here sees validated arguments:
-// every slice has exactly the length its loop needs, and outputs do not
-// overlap inputs except where the exported function allows it.
+// through the active level, so each function here receives validated
+// arguments. Every slice has exactly the length its loop needs, and outputs
+// do not overlap inputs except where the exported function allows it.
 type level struct {
 	name string
 
@@ -43,10 +43,11 @@ type level struct {
 var genericLevel = &level{
 	name: "generic",
 	gemm: gemmConfig{
-		mr: 4, nr: 4,
+		mr: 2, nr: 4,
 		mc: 128, kc: 256, nc: 2048,
-		micro:    sgemmMicroGeneric4x4,
+		micro:    sgemmMicroGeneric2x4,
 		packedMV: sgemvPackedGeneric,
+		direct:   sgemmDirectGeneric,
 	},
 	gemvN:        sgemvNGeneric,
 	gemvT:        sgemvTGeneric,

@@ -55,7 +55,7 @@ func TestLevelTablesComplete(t *testing.T) {
 		if g.mr <= 0 || g.nr <= 0 || g.mc%g.mr != 0 || g.nc%g.nr != 0 || g.kc <= 0 {
 			t.Errorf("level %s: invalid gemm blocking %+v", l.name, g)
 		}
-		missing := g.micro == nil || g.packedMV == nil || l.gemvN == nil || l.gemvT == nil ||
+		missing := g.micro == nil || g.packedMV == nil || g.direct == nil || l.gemvN == nil || l.gemvT == nil ||
 			l.axpy == nil || l.scale == nil || l.mul == nil || l.addBias == nil || l.colSum == nil ||
 			l.sumSquares == nil || l.relu == nil || l.reluBackward == nil || l.sigmoid == nil ||
 			l.tanh == nil || l.lstmForward == nil || l.lstmBackward == nil || l.adam == nil

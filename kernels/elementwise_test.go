@@ -23,7 +23,7 @@ func elementwiseLengths() []int {
 type elementwiseOp struct {
 	name   string
 	inputs int
-	// gen returns input value j for operand in; nil uses random values in
+	// gen returns a value for operand in. A nil gen uses random values in
 	// [-2, 2) with special values mixed in.
 	gen  func(r *rand.Rand, in int) float32
 	call func(out []float32, in [][]float32)

@@ -1,9 +1,5 @@
 package kernels
 
-// smallGemm is the largest m*n*k that Sgemm computes with direct loops
-// instead of packing; below it, packing costs more than it saves.
-const smallGemm = 4096
-
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C where op(A) is m x k, op(B)
 // is k x n and C is m x n, all row-major with leading dimensions lda, ldb and
 // ldc. transA means A is stored k x m, transB means B is stored n x k. With
@@ -55,7 +51,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		} else {
 			l.gemvN(m, k, alpha, a, lda, x, beta, y)
 		}
-	case m*n*k <= smallGemm || m == 1 || n == 1:
+	case m == 1 || n == 1 || l.gemm.direct(transA, transB, m, n, k):
 		sgemmSmall(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	default:
 		sgemmBlocked(&l.gemm, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)

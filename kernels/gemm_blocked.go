@@ -1,6 +1,6 @@
 package kernels
 
-import "sync"
+import "runtime"
 
 // gemmConfig is one level's SGEMM micro-kernel with its register tile
 // (mr x nr) and cache blocking. mc must be a multiple of mr and nc a
@@ -12,23 +12,52 @@ type gemmConfig struct {
 	// micro computes the mr x nr tile C = alpha*A·B + beta*C, where a is a
 	// packed A panel (kc steps of mr values), b a packed B panel (kc steps
 	// of nr values) and c starts at the tile's first element. With beta 0
-	// the old C is ignored. It sees only full tiles: len(a) == mr*kc,
+	// the old C is ignored. It receives only full tiles: len(a) == mr*kc,
 	// len(b) == nr*kc and len(c) >= (mr-1)*ldc + nr.
 	micro func(kc int, alpha float32, a, b []float32, beta float32, c []float32, ldc int)
 
 	// packedMV computes y = alpha*x·B + beta*y for a PackedB of this level,
 	// where x holds k values at stride incx and y holds n values.
 	packedMV func(alpha float32, x []float32, incx int, pb *PackedB, beta float32, y []float32)
+
+	// direct reports whether Sgemm should skip packing for this problem
+	// and run sgemmSmall, because the level's packed path is slower there.
+	direct func(transA, transB bool, m, n, k int) bool
 }
 
 // gemmWorkspace holds the packing buffers of one Sgemm call. Buffers grow
-// to the largest request and are reused through gemmPool, so steady-state
-// calls allocate nothing.
+// to the largest request and are reused, so steady-state calls allocate
+// nothing.
 type gemmWorkspace struct {
 	a, b, tile []float32
 }
 
-var gemmPool = sync.Pool{New: func() any { return new(gemmWorkspace) }}
+// gemmWorkspaces is a free list of workspaces. Unlike a sync.Pool it keeps
+// its buffers across garbage collections, so callers that allocate
+// elsewhere still reuse them. It holds at most max(4, GOMAXPROCS at init)
+// workspaces, each at most (mc + nc) * kc floats plus a tile (2.3 MB for the
+// generic level), and concurrent calls beyond that allocate their own.
+var gemmWorkspaces = make(chan *gemmWorkspace, max(4, runtime.GOMAXPROCS(0)))
+
+// getWorkspace takes a workspace from the free list, or a new one when the
+// list is empty.
+func getWorkspace() *gemmWorkspace {
+	select {
+	case ws := <-gemmWorkspaces:
+		return ws
+	default:
+		return new(gemmWorkspace)
+	}
+}
+
+// putWorkspace returns ws to the free list, or drops it when the list is
+// full.
+func putWorkspace(ws *gemmWorkspace) {
+	select {
+	case gemmWorkspaces <- ws:
+	default:
+	}
+}
 
 // grow returns s resliced to n values, reallocating only when cap(s) < n.
 func grow(s []float32, n int) []float32 {
@@ -47,8 +76,8 @@ func roundUp(x, m int) int {
 // mc x kc blocks of op(A) and running the micro-kernel over each tile.
 // Arguments are validated, m, n, k > 0 and alpha != 0.
 func sgemmBlocked(g *gemmConfig, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	ws := gemmPool.Get().(*gemmWorkspace)
-	defer gemmPool.Put(ws)
+	ws := getWorkspace()
+	defer putWorkspace(ws)
 	kcMax := min(g.kc, k)
 	ws.a = grow(ws.a, roundUp(min(g.mc, m), g.mr)*kcMax)
 	ws.b = grow(ws.b, roundUp(min(g.nc, n), g.nr)*kcMax)

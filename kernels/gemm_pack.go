@@ -2,7 +2,7 @@ package kernels
 
 // packA copies the mb x kb block of op(A) starting at row i0, column p0
 // into dst as panels of mr rows. Panel r holds rows r*mr.. as kb steps of mr
-// values, and rows past mb are zero so the micro-kernel sees full tiles.
+// values, and rows past mb are zero so the micro-kernel receives full tiles.
 func packA(dst []float32, transA bool, a []float32, lda, i0, p0, mb, kb, mr int) {
 	for ir := 0; ir < mb; ir += mr {
 		panel := dst[ir*kb : (ir+mr)*kb]

@@ -65,7 +65,7 @@ func SgemmPacked(transA bool, m, n, k int, alpha float32, a []float32, lda int, 
 		panic("kernels: SgemmPacked: pb is empty; fill it with PackB first")
 	}
 	if pb.k != k || pb.n != n {
-		panic(fmt.Sprintf("kernels: SgemmPacked: pb holds a %dx%d op(B), need %dx%d", pb.k, pb.n, k, n))
+		panic(fmt.Sprintf("kernels: SgemmPacked: pb contains a %dx%d op(B), need %dx%d; call PackB with the new shape", pb.k, pb.n, k, n))
 	}
 	l := impl()
 	if pb.lvl != l {
@@ -96,8 +96,8 @@ func SgemmPacked(transA bool, m, n, k int, alpha float32, a []float32, lda int, 
 		return
 	}
 
-	ws := gemmPool.Get().(*gemmWorkspace)
-	defer gemmPool.Put(ws)
+	ws := getWorkspace()
+	defer putWorkspace(ws)
 	ws.a = grow(ws.a, roundUp(min(g.mc, m), g.mr)*min(g.kc, k))
 	ws.tile = grow(ws.tile, g.mr*g.nr)
 	npad := roundUp(n, g.nr)
@@ -128,6 +128,10 @@ func sgemvPackedGeneric(alpha float32, x []float32, incx int, pb *PackedB, beta 
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
 			panel := pb.buf[pc*npad+jr*kb : pc*npad+(jr+4)*kb]
+			if incx == 1 {
+				s0, s1, s2, s3 = panelDot4(panel, x[pc:pc+kb], s0, s1, s2, s3)
+				continue
+			}
 			for p := 0; p < kb; p++ {
 				xv := x[(pc+p)*incx]
 				q := panel[4*p : 4*p+4 : 4*p+4]
@@ -150,4 +154,34 @@ func sgemvPackedGeneric(alpha float32, x []float32, incx int, pb *PackedB, beta 
 			}
 		}
 	}
+}
+
+// panelDot4 adds x·panel to the four column sums of a packed B panel
+// (len(x) steps of 4 values). It runs two steps per iteration into
+// separate sums, which halves the dependency chains.
+func panelDot4(panel, x []float32, s0, s1, s2, s3 float32) (float32, float32, float32, float32) {
+	var t0, t1, t2, t3 float32
+	panel = panel[:4*len(x)]
+	p := 0
+	for ; p+2 <= len(x); p += 2 {
+		q := panel[4*p : 4*p+8 : 4*p+8]
+		x0, x1 := x[p], x[p+1]
+		s0 += x0 * q[0]
+		s1 += x0 * q[1]
+		s2 += x0 * q[2]
+		s3 += x0 * q[3]
+		t0 += x1 * q[4]
+		t1 += x1 * q[5]
+		t2 += x1 * q[6]
+		t3 += x1 * q[7]
+	}
+	if p < len(x) {
+		q := panel[4*p : 4*p+4 : 4*p+4]
+		xv := x[p]
+		s0 += xv * q[0]
+		s1 += xv * q[1]
+		s2 += xv * q[2]
+		s3 += xv * q[3]
+	}
+	return s0 + t0, s1 + t1, s2 + t2, s3 + t3
 }

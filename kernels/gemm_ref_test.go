@@ -193,6 +193,7 @@ func gemmShapes(r *rand.Rand, short bool) [][3]int {
 			}
 		}
 	}
+
 	small := []int{0, 1, 2, 3, 4, 5, 8, 9}
 	for _, m := range small {
 		for _, n := range small {
@@ -201,6 +202,7 @@ func gemmShapes(r *rand.Rand, short bool) [][3]int {
 			}
 		}
 	}
+
 	large := []int{64, 127, 257}
 	shapes = append(shapes, [3]int{257, 257, 257}, [3]int{1, 257, 300}, [3]int{300, 1, 257},
 		[3]int{5, 2050, 3}, [3]int{130, 9, 260})

@@ -11,7 +11,7 @@ import "fmt"
 // alias cPrev. All state slices are batch x hidden, contiguous.
 //
 // The gates use Sigmoid and Tanh, so they share those functions' error
-// bounds. c may be cPrev itself; otherwise gates, cPrev, c, tanhC and h must
+// bounds. Apart from c being cPrev itself, gates, cPrev, c, tanhC and h must
 // not overlap. LSTMForward panics on misuse before it writes anything.
 func LSTMForward(gates, cPrev, c, tanhC, h []float32, batch, hidden int) {
 	const fn = "LSTMForward"

@@ -15,7 +15,7 @@ func Scale(x []float32, alpha float32) {
 	impl().scale(x, alpha)
 }
 
-// Mul computes dst[i] = x[i]*y[i] for every index of dst; dropout applies
+// Mul computes dst[i] = x[i]*y[i] for every index of dst. Dropout applies
 // its mask with it. x and y must have at least len(dst) values, and dst may
 // be x or y itself but must not partially overlap either.
 func Mul(dst, x, y []float32) {
@@ -28,8 +28,8 @@ func Mul(dst, x, y []float32) {
 }
 
 // SumSquares returns the sum of x[i]*x[i]. The generic level accumulates in
-// float64, so the result is the float32 rounding of a sum with relative
-// error far below float32 precision for any length that fits in memory.
+// float64, so for up to 2^24 values the sum's relative error (at most
+// n*2^-53) stays below 2^-29, far under the final rounding to float32.
 func SumSquares(x []float32) float32 {
 	return impl().sumSquares(x)
 }
