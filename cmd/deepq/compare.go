@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"text/tabwriter"
+	"time"
+)
+
+const compareUsage = `Train the Dense and the LSTM Q-network on the same data with the same seed
+and budget, then print their test-span metrics beside buy-and-hold with the
+training wall time, throughput and memory of each. The flags are those of
+train without --model; checkpoints go to --out/dense and --out/lstm.`
+
+func runCompare(args []string, stdout, stderr io.Writer) error {
+	var f trainFlags
+	fs := newFlagSet("compare", compareUsage, stdout)
+	f.register(fs, false)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	train, test, err := loadTrainTest(f.dataFlags)
+	if err != nil {
+		return err
+	}
+
+	models := []string{"dense", "lstm"}
+	results := make([]*trainResult, len(models))
+	out := f.out
+	for i, model := range models {
+		runtime.GC()
+		f.out = filepath.Join(out, model)
+		reporter := newProgressReporter(stderr, model)
+		results[i], err = trainModel(ctx, &f, model, train, test, reporter.report)
+		reporter.finish()
+		if err != nil {
+			return fmt.Errorf("%s: %w", model, err)
+		}
+	}
+
+	fmt.Fprintf(stdout, "Test span %s: %d bars from %s to %s\n", test.Name, test.Len(), formatTime(test, 0), formatTime(test, test.Len()-1))
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "metric\tbuy & hold\tdense\tlstm")
+	row := func(name, hold string, value func(r *trainResult) string) {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, hold, value(results[0]), value(results[1]))
+	}
+	m0 := results[0].backtest.Metrics
+	row("total return", percent(m0.BuyHoldReturn), func(r *trainResult) string { return percent(r.backtest.Metrics.TotalReturn) })
+	row("Sharpe (annualised)", fmt.Sprintf("%.2f", m0.BuyHoldSharpe), func(r *trainResult) string { return fmt.Sprintf("%.2f", r.backtest.Metrics.Sharpe) })
+	row("max drawdown", percent(m0.BuyHoldMaxDrawdown), func(r *trainResult) string { return percent(r.backtest.Metrics.MaxDrawdown) })
+	row("win rate", "-", func(r *trainResult) string { return percent(r.backtest.Metrics.WinRate) })
+	row("trades", "1", func(r *trainResult) string { return fmt.Sprint(r.backtest.Metrics.Trades) })
+	row("exposure", "100.0%", func(r *trainResult) string { return percent(r.backtest.Metrics.Exposure) })
+	row("training wall time", "-", func(r *trainResult) string { return r.wall.Round(10 * time.Millisecond).String() })
+	row("environment steps/s", "-", func(r *trainResult) string { return fmt.Sprintf("%.0f", r.envStepsPerSecond()) })
+	row("training steps/s", "-", func(r *trainResult) string { return fmt.Sprintf("%.1f", r.trainStepsPerSecond()) })
+	row("parameters", "-", func(r *trainResult) string { return fmt.Sprint(r.trainer.Network().NumParams()) })
+	row("network memory", "-", func(r *trainResult) string { return formatBytes(networkMemory(r.trainer.Network())) })
+	row("peak heap", "-", func(r *trainResult) string { return formatBytes(int64(r.peakHeap)) })
+	tw.Flush()
+	fmt.Fprintln(stdout, "\nnetwork memory: weights, gradients, Adam moments and workspaces (qnet Memory);")
+	fmt.Fprintln(stdout, "peak heap: the largest live heap sampled after each training tick (runtime/metrics).")
+	return nil
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/metrics"
+	"time"
+
+	"github.com/deepq-go/deepq/dqn"
+	"github.com/deepq-go/deepq/env"
+	"github.com/deepq-go/deepq/qnet"
+)
+
+const trainUsage = `Train a Q-network with Double DQN on the training span and backtest it
+greedily on the test span. With no flags it trains the LSTM Q-network on the
+embedded DAX series (1991-1998) and tests on its last 300 bars.
+
+Writes to --out: model.safetensors, normalizer.json (the feature
+normaliser and environment settings that eval needs), metrics.json,
+equity.svg, training.svg and checkpoint/ (resumable trainer state).`
+
+func runTrain(args []string, stdout, stderr io.Writer) error {
+	var f trainFlags
+	fs := newFlagSet("train", trainUsage, stdout)
+	f.register(fs, true)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	train, test, err := loadTrainTest(f.dataFlags)
+	if err != nil {
+		return err
+	}
+	reporter := newProgressReporter(stderr, f.model)
+	res, err := trainModel(ctx, &f, f.model, train, test, reporter.report)
+	reporter.finish()
+	if err != nil {
+		return err
+	}
+	if err := writeRunFiles(f.out, res, &f, train, test); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Test span %s: %d bars from %s to %s\n", test.Name, test.Len(), formatTime(test, 0), formatTime(test, test.Len()-1))
+	printMetricsTable(stdout, res.backtest.Metrics)
+	fmt.Fprintf(stdout, "\nTrained %s in %s (%.0f environment steps/s, %d training steps). Files in %s\n",
+		f.model, res.wall.Round(time.Second), res.envStepsPerSecond(), res.trainer.Agent().TrainSteps(), f.out)
+	return nil
+}
+
+// trainResult is one finished training run.
+type trainResult struct {
+	trainer  *dqn.Trainer
+	backtest *env.BacktestResult
+	wall     time.Duration
+	peakHeap uint64 // largest heap object bytes seen after a tick
+}
+
+func (r *trainResult) envStepsPerSecond() float64 {
+	return float64(r.trainer.Agent().EnvSteps()) / r.wall.Seconds()
+}
+
+func (r *trainResult) trainStepsPerSecond() float64 {
+	return float64(r.trainer.Agent().TrainSteps()) / r.wall.Seconds()
+}
+
+// trainModel builds the model, trains it on train and backtests it on test.
+func trainModel(ctx context.Context, f *trainFlags, model string, train, test *env.Series, progress func(dqn.Progress)) (*trainResult, error) {
+	f.model = model
+	qcfg, ecfg, dcfg, err := f.configs()
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range []*env.Series{train, test} {
+		if s.Len() < ecfg.Window+2 {
+			return nil, fmt.Errorf("series %q has %d bars, need at least %d for a window of %d bars", s.Name, s.Len(), ecfg.Window+2, ecfg.Window)
+		}
+	}
+	net, err := buildNetwork(model, qcfg)
+	if err != nil {
+		return nil, err
+	}
+	heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	res := &trainResult{}
+	opts := dqn.Options{
+		Config:        dcfg,
+		Env:           ecfg,
+		CheckpointDir: filepath.Join(f.out, "checkpoint"),
+		Progress: func(p dqn.Progress) {
+			metrics.Read(heap)
+			res.peakHeap = max(res.peakHeap, heap[0].Value.Uint64())
+			if progress != nil {
+				progress(p)
+			}
+		},
+	}
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	res.trainer, err = dqn.NewTrainer(net, train, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := res.trainer.Run(ctx); err != nil {
+		return nil, err
+	}
+	res.wall = time.Since(start)
+	res.backtest, err = dqn.Evaluate(res.trainer.Network(), test, res.trainer.Normalizer(), ecfg)
+	if err != nil {
+		return nil, fmt.Errorf("backtest on the test span: %w", err)
+	}
+	return res, nil
+}
+
+func formatTime(s *env.Series, i int) string {
+	if s.SyntheticTimes {
+		return fmt.Sprintf("bar %d", i)
+	}
+	return s.Times[i].Format(time.DateOnly)
+}
+
+// networkMemory returns the bytes the network holds.
+func networkMemory(n *qnet.Network) int64 { return n.Memory().Total() }
