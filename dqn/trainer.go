@@ -47,7 +47,8 @@ type Progress struct {
 	// StepsPerSecond is the environment steps per second of wall time
 	// since Run started.
 	StepsPerSecond float64
-	// Remaining estimates the time left at the current StepsPerSecond.
+	// Remaining estimates the time left from the step rate since the first
+	// training step of this Run, or since Run started before training.
 	Remaining time.Duration
 	// Stats is set only in the call that ends an episode.
 	Stats *EpisodeStats
@@ -85,6 +86,11 @@ type Trainer struct {
 	episode  int // episodes completed
 	history  []EpisodeStats
 	saved    *checkpointState // the latest checkpoint written or resumed from
+
+	// trainingSince and trainingFrom are the wall time and the step count
+	// at the first training step of this Run, for the time estimate.
+	trainingSince time.Time
+	trainingFrom  int64
 	savedDir string           // directory of saved
 }
 
@@ -274,8 +280,16 @@ func (t *Trainer) progress(started time.Time, startSteps int64, tick int, loss f
 	if elapsed := time.Since(started).Seconds(); elapsed > 0 {
 		p.StepsPerSecond = float64(p.EnvSteps-startSteps) / elapsed
 	}
-	if p.StepsPerSecond > 0 {
-		left := float64(max(p.TotalSteps-p.EnvSteps, 0)) / p.StepsPerSecond
+	// Steps after the warm-up are slower because they train, so once
+	// training has begun the estimate uses only the rate since then.
+	rate := p.StepsPerSecond
+	if t.trainingSince.IsZero() && t.agent.trainSteps > 0 {
+		t.trainingSince, t.trainingFrom = time.Now(), t.agent.envSteps
+	} else if !t.trainingSince.IsZero() && t.agent.envSteps > t.trainingFrom {
+		rate = float64(t.agent.envSteps-t.trainingFrom) / time.Since(t.trainingSince).Seconds()
+	}
+	if rate > 0 {
+		left := float64(max(p.TotalSteps-p.EnvSteps, 0)) / rate
 		p.Remaining = time.Duration(left * float64(time.Second))
 	}
 	return p
