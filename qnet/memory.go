@@ -38,11 +38,15 @@ func (n *Network) WorkspaceBytes(batch int) int64 {
 // InferenceBytes returns the bytes of activations one prediction of batch
 // observations takes.
 func (n *Network) InferenceBytes(batch int) int64 {
+	return 4 * int64(n.inferenceFloats(batch))
+}
+
+func (n *Network) inferenceFloats(batch int) int {
 	total := 0
 	for _, l := range n.layers {
 		total += l.forwardFloats(batch, false)
 	}
-	return 4 * int64(total)
+	return total
 }
 
 func (n *Network) workspaceFloats(batch int) int {

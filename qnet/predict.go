@@ -12,7 +12,7 @@ func (n *Network) Predict(obs []float32) ([]float32, error) {
 
 // PredictInto writes the Q-values of one observation to dst[:Actions]. It
 // runs without dropout and allocates nothing once the network has predicted
-// a batch of this size before.
+// a batch of this size or larger before.
 func (n *Network) PredictInto(dst, obs []float32) error {
 	return n.PredictBatch(dst, obs, 1)
 }
@@ -26,6 +26,7 @@ func (n *Network) PredictBatch(dst, obs []float32, batch int) error {
 	if err := n.checkDst(dst, batch); err != nil {
 		return err
 	}
+	n.infer.ar.Reserve(n.inferenceFloats(batch))
 	n.infer.ar.Reset()
 	q := forward(n.layers, n.infer, obs, batch, false)
 	copy(dst, q)

@@ -6,8 +6,12 @@ import (
 )
 
 // Predictor serves a network's Q-values to many goroutines at once. Each
-// call takes a workspace from a pool, so the hot path takes no lock and, in
-// steady state, allocates nothing. Publish replaces the weights atomically:
+// call takes a workspace from a sync.Pool, so the hot path takes no lock and,
+// in steady state, allocates nothing.
+//
+// NOTE: sync.Pool drops idle workspaces across garbage collections, so the
+// first calls after a collection allocate a workspace again (about 90 KB for
+// the default LSTM network at batch 1). Publish replaces the weights atomically:
 // a call sees either the old or the new weights, never a mix.
 type Predictor struct {
 	arch    Architecture
@@ -63,6 +67,7 @@ func (p *Predictor) PredictBatch(dst, obs []float32, batch int) error {
 		return err
 	}
 	w := p.passes.Get().(*pass)
+	w.ar.Reserve(s.net.inferenceFloats(batch))
 	w.ar.Reset()
 	copy(dst, forward(s.net.layers, w, obs, batch, false))
 	p.passes.Put(w)
