@@ -45,7 +45,7 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	fmt.Fprintf(stdout, "Test span %s: %d bars from %s to %s\n", test.Name, test.Len(), formatTime(test, 0), formatTime(test, test.Len()-1))
+	fmt.Fprintf(stdout, "Test span %s: %d bars from %s\n", test.Name, test.Len(), spanDates(test))
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "metric\tbuy & hold\tdense\tlstm")
 	row := func(name, hold string, value func(r *trainResult) string) {

@@ -66,7 +66,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Backtest of %s on %s: %d bars from %s to %s\n", *model, s.Name, s.Len(), formatTime(s, 0), formatTime(s, s.Len()-1))
+	fmt.Fprintf(stdout, "Backtest of %s on %s: %d bars from %s\n", *model, s.Name, s.Len(), spanDates(s))
 	printMetricsTable(stdout, res.Metrics)
 	return nil
 }

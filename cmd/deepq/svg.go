@@ -43,13 +43,20 @@ func equitySVG(r *env.BacktestResult, name string) []byte {
 func trainingSVG(h []dqn.EpisodeStats) []byte {
 	loss := make([]float64, len(h))
 	ret := make([]float64, len(h))
+	testRet := make([]float64, len(h))
 	for i, e := range h {
-		loss[i], ret[i] = e.MeanLoss, e.Return
+		loss[i], ret[i], testRet[i] = e.MeanLoss, e.Return, math.NaN()
+		if e.Test != nil {
+			testRet[i] = math.Log1p(e.Test.TotalReturn)
+		}
 	}
 	var b bytes.Buffer
 	header(&b, 2*panelHeight)
 	panel(&b, 0, "Mean training loss per episode", "episode", []line{{"loss", "#d62728", loss}})
-	panel(&b, panelHeight, "Return per episode (mean log return over environments)", "episode", []line{{"return", "#2ca02c", ret}})
+	panel(&b, panelHeight, "Log return per episode", "episode", []line{
+		{"training (mean over environments)", "#2ca02c", ret},
+		{"greedy on the test span", "#9467bd", testRet},
+	})
 	b.WriteString("</svg>\n")
 	return b.Bytes()
 }
@@ -107,7 +114,7 @@ func panel(b *bytes.Buffer, y0 int, title, xLabel string, lines []line) {
 			fmt.Fprintf(b, "%.1f,%.1f ", px(j), py(y))
 		}
 		b.WriteString("\"/>\n")
-		lx := right - 150
+		lx := right - 250
 		ly := top + 16 + 16*float64(i)
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="3"/>`+"\n", lx, ly-4, lx+20, ly-4, l.color)
 		text(b, lx+26, ly, "start", l.name, 12)

@@ -46,7 +46,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := writeRunFiles(f.out, res, &f, train, test); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Test span %s: %d bars from %s to %s\n", test.Name, test.Len(), formatTime(test, 0), formatTime(test, test.Len()-1))
+	fmt.Fprintf(stdout, "Test span %s: %d bars from %s\n", test.Name, test.Len(), spanDates(test))
 	printMetricsTable(stdout, res.backtest.Metrics)
 	fmt.Fprintf(stdout, "\nTrained %s in %s (%.0f environment steps/s, %d training steps). Files in %s\n",
 		f.model, res.wall.Round(time.Second), res.envStepsPerSecond(), res.trainer.Agent().TrainSteps(), f.out)
@@ -90,6 +90,7 @@ func trainModel(ctx context.Context, f *trainFlags, model string, train, test *e
 	opts := dqn.Options{
 		Config:        dcfg,
 		Env:           ecfg,
+		Test:          test,
 		CheckpointDir: filepath.Join(f.out, "checkpoint"),
 		Progress: func(p dqn.Progress) {
 			metrics.Read(heap)
@@ -118,11 +119,13 @@ func trainModel(ctx context.Context, f *trainFlags, model string, train, test *e
 	return res, nil
 }
 
-func formatTime(s *env.Series, i int) string {
+// spanDates returns the first and last date of s.
+func spanDates(s *env.Series) string {
+	span := s.Times[0].Format(time.DateOnly) + " to " + s.Times[s.Len()-1].Format(time.DateOnly)
 	if s.SyntheticTimes {
-		return fmt.Sprintf("bar %d", i)
+		span += " (dates derived from decimal years)"
 	}
-	return s.Times[i].Format(time.DateOnly)
+	return span
 }
 
 // networkMemory returns the bytes the network holds.
