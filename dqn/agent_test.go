@@ -339,3 +339,41 @@ func TestRecordReportsNonFiniteLoss(t *testing.T) {
 		t.Fatalf("Record returned %v, expected an error wrapping qnet.ErrNonFinite", err)
 	}
 }
+
+func TestActAndRecordAllocateNothing(t *testing.T) {
+	train, _ := daxSplit(t)
+	cfg := tinyConfig()
+	cfg.WarmupSteps, cfg.TrainEvery, cfg.TargetUpdateEvery = 0, 4, 8
+	cfg.EpsilonStart, cfg.EpsilonEnd = 0.5, 0.5
+	a, err := NewAgent(tinyDense(t), newTestObserver(t, train), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 4
+	size := a.observer.Size()
+	obs := make([]float32, n*size)
+	for i := range n {
+		if err := a.observer.Observe(obs[i*size:(i+1)*size], 100+i, i%2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	actions := make([]int, n)
+	tick := make([]Transition, n)
+	for i := range tick {
+		tick[i] = Transition{Index: int32(200 + i)}
+	}
+	step := func() {
+		if err := a.Act(actions, obs, n); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Record(tick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 20 {
+		step() // grow every buffer to its steady size
+	}
+	if allocs := testing.AllocsPerRun(50, step); allocs != 0 {
+		t.Errorf("Act and Record allocate %v times per tick, expected 0", allocs)
+	}
+}

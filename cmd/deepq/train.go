@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -109,6 +110,9 @@ func trainModel(ctx context.Context, f *trainFlags, model string, train, test *e
 		return nil, err
 	}
 	if err := res.trainer.Run(ctx); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, fmt.Errorf("interrupted after %d complete episodes; %s holds the checkpoint of the last one", res.trainer.Episode(), opts.CheckpointDir)
+		}
 		return nil, err
 	}
 	res.wall = time.Since(start)
