@@ -154,11 +154,12 @@ func (a *Agent) Act(actions []int, obs []float32, n int) error {
 }
 
 // Record adds transitions to the replay buffer and advances the step count
-// by len(transitions). For each step number s in the advanced range it then
-// runs, in order of s, a training step when s is a multiple of TrainEvery
-// and at least WarmupSteps (and the buffer holds a batch), and a hard
-// target update when s is a multiple of TargetUpdateEvery. With Tau > 0 a
-// soft update follows every training step instead. It returns the number
+// by len(transitions). It then walks the step numbers s of the advanced
+// range in order. At each multiple of TrainEvery that is at least
+// WarmupSteps it runs a training step, provided the buffer holds a batch.
+// At each multiple of TargetUpdateEvery it copies the online weights into
+// the target network. With Tau > 0 a soft update follows every training
+// step instead. It returns the number
 // of training steps run; their last loss is LastLoss.
 //
 // An error wrapping qnet.ErrNonFinite means the latest training step had a

@@ -2,6 +2,7 @@ package dqn
 
 import (
 	"testing"
+	"unsafe"
 )
 
 func TestReplaySamplingIsUniform(t *testing.T) {
@@ -149,5 +150,11 @@ func TestReplayBinaryRoundTrip(t *testing.T) {
 	}
 	if err := back.UnmarshalBinary(data[:10]); err == nil {
 		t.Error("UnmarshalBinary accepted truncated data")
+	}
+}
+
+func TestTransitionTakes12Bytes(t *testing.T) {
+	if size := unsafe.Sizeof(Transition{}); size != 12 {
+		t.Errorf("Transition takes %d bytes, the documentation states 12", size)
 	}
 }

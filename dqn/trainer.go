@@ -91,7 +91,7 @@ type Trainer struct {
 	// at the first training step of this Run, for the time estimate.
 	trainingSince time.Time
 	trainingFrom  int64
-	savedDir string           // directory of saved
+	savedDir string           // directory that holds saved
 }
 
 // NewTrainer returns a trainer that trains net on the training series.
