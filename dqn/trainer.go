@@ -78,20 +78,20 @@ type EpisodeStats struct {
 // environment's action, the environments step, and Record stores the
 // transitions and trains.
 type Trainer struct {
-	opts     Options
-	cfg      Config
-	train    *env.Series
-	norm     *env.Normalizer
-	agent    *Agent
-	episode  int // episodes completed
-	history  []EpisodeStats
-	saved    *checkpointState // the latest checkpoint written or resumed from
+	opts    Options
+	cfg     Config
+	train   *env.Series
+	norm    *env.Normalizer
+	agent   *Agent
+	episode int // episodes completed
+	history []EpisodeStats
+	saved   *checkpointState // the latest checkpoint written or resumed from
 
 	// trainingSince and trainingFrom are the wall time and the step count
 	// at the first training step of this Run, for the time estimate.
 	trainingSince time.Time
 	trainingFrom  int64
-	savedDir string           // directory that holds saved
+	savedDir      string // directory that holds saved
 }
 
 // NewTrainer returns a trainer that trains net on the training series.
