@@ -120,7 +120,7 @@ func (a *Agent) Epsilon() float64 { return a.cfg.Epsilon(a.envSteps) }
 // actions[:n]. Each environment independently explores with probability
 // Epsilon, taking a uniformly random action, and otherwise takes the action
 // of the highest online Q-value. The greedy observations go through one
-// PredictBatch call; none is made when every environment explores.
+// PredictBatch call, which is skipped when every environment explores.
 func (a *Agent) Act(actions []int, obs []float32, n int) error {
 	size := a.observer.Size()
 	if n < 1 || len(actions) < n || len(obs) != n*size {
@@ -160,7 +160,7 @@ func (a *Agent) Act(actions []int, obs []float32, n int) error {
 // At each multiple of TargetUpdateEvery it copies the online weights into
 // the target network. With Tau > 0 a soft update follows every training
 // step instead. It returns the number
-// of training steps run; their last loss is LastLoss.
+// of training steps run, and LastLoss returns the loss of the last one.
 //
 // An error wrapping qnet.ErrNonFinite means the latest training step had a
 // non-finite loss or gradient. qnet leaves the weights as they were, and the

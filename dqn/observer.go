@@ -7,7 +7,7 @@ import (
 )
 
 // marketFeatures is the number of normalised features per bar that
-// env.Normalizer.Transform returns; the position channel follows them.
+// env.Normalizer.Transform returns. The position channel follows them.
 const marketFeatures = env.NumFeatures - 1
 
 // Observer rebuilds observations from a bar index and a position, in the
@@ -18,7 +18,7 @@ const marketFeatures = env.NumFeatures - 1
 //
 // TODO: env has no public method that writes the observation at a given
 // bar and position, so Observer repeats Env.Observe's documented layout
-// from Normalizer.Transform; TestObserverMatchesVecEnv guards the match.
+// from Normalizer.Transform. TestObserverMatchesVecEnv guards the match.
 type Observer struct {
 	features []float32 // marketFeatures values per bar
 	window   int

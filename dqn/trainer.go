@@ -18,7 +18,8 @@ type Options struct {
 	// Env sets the observation window, the trading cost and the cap on
 	// environment episodes. Env.Window must match the network's window.
 	Env env.Config
-	// Normalizer maps features; nil fits one on the training series.
+	// Normalizer maps features. When nil, NewTrainer fits one on the
+	// training series.
 	Normalizer *env.Normalizer
 	// Test, when set, is backtested greedily (epsilon 0) after every
 	// episode, and its metrics go into EpisodeStats.Test.

@@ -42,7 +42,7 @@ func loadTrainTest(d dataFlags) (train, test *env.Series, err error) {
 	return splitSeries(all, d.split, d.data == "")
 }
 
-// splitSeries splits s at a date or a fraction; an empty split uses the
+// splitSeries splits s at a date or a fraction. An empty split uses the
 // default of the embedded data or 0.8.
 func splitSeries(s *env.Series, split string, embedded bool) (train, test *env.Series, err error) {
 	switch {

@@ -35,7 +35,7 @@ var simdFlags = []string{"avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl"
 // cpuInfo returns the CPU model and its SIMD features from /proc/cpuinfo.
 //
 // TODO: read these through github.com/klauspost/cpuid/v2 once it is a
-// dependency of the module; /proc/cpuinfo exists only on Linux.
+// dependency of the module, because /proc/cpuinfo exists only on Linux.
 func cpuInfo() (model, features string) {
 	f, err := os.Open("/proc/cpuinfo")
 	if err != nil {
