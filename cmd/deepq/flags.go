@@ -98,8 +98,8 @@ type trainFlags struct {
 // Defaults of the train command: 3 200 environment steps and 551 training
 // steps of batch 64. With the generic (pure-Go) kernels, the default LSTM
 // run took 2 min 57 s and 3 min 8 s in two runs on a 2-core AMD EPYC
-// virtual machine shared with
-// other jobs. A training step of the LSTM network took about 0.3 s there.
+// virtual machine shared with other jobs. A training step of the LSTM
+// network took about 0.3 s there.
 const (
 	defaultEnvs         = 8
 	defaultEpisodes     = 4
