@@ -40,9 +40,13 @@ func newFlagSet(name, usage string, stdout io.Writer) *flag.FlagSet {
 
 // parseFlags parses args and turns flag errors into usage errors.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	// The flag package also calls Usage on a parse error, so the help text
+	// is printed here, only for --help, and the error alone reaches stderr.
+	printHelp := fs.Usage
+	fs.Usage = func() {}
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
+		printHelp()
 		return errHelp
 	}
 	if err != nil {

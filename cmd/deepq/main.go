@@ -20,7 +20,7 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// command is one subcommand: it parses args and returns an exit code.
+// command is a subcommand with the function that parses its flags and runs it.
 type command struct {
 	name    string
 	summary string
@@ -57,8 +57,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case errors.Is(err, errHelp):
 			return 0
 		case errors.As(err, new(*usageError)):
-			fmt.Fprintf(stderr, "deepq %s: %v\n", name, err)
-			fmt.Fprintf(stderr, "Run 'deepq %s --help' for the flags.\n", name)
+			fmt.Fprintf(stderr, "deepq: %s: %v (see 'deepq %s --help')\n", name, err, name)
 			return 2
 		default:
 			fmt.Fprintf(stderr, "deepq: %v\n", err)

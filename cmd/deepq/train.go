@@ -86,6 +86,7 @@ func trainModel(ctx context.Context, f *trainFlags, model string, train, test *e
 	if err != nil {
 		return nil, err
 	}
+
 	heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	res := &trainResult{}
 	opts := dqn.Options{
@@ -104,6 +105,7 @@ func trainModel(ctx context.Context, f *trainFlags, model string, train, test *e
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return nil, err
 	}
+
 	start := time.Now()
 	res.trainer, err = dqn.NewTrainer(net, train, opts)
 	if err != nil {
@@ -116,6 +118,7 @@ func trainModel(ctx context.Context, f *trainFlags, model string, train, test *e
 		return nil, err
 	}
 	res.wall = time.Since(start)
+
 	res.backtest, err = dqn.Evaluate(res.trainer.Network(), test, res.trainer.Normalizer(), ecfg)
 	if err != nil {
 		return nil, fmt.Errorf("backtest on the test span: %w", err)
