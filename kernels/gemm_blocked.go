@@ -35,8 +35,9 @@ type gemmWorkspace struct {
 // gemmWorkspaces is a free list of workspaces. Unlike a sync.Pool it keeps
 // its buffers across garbage collections, so callers that allocate
 // elsewhere still reuse them. It holds at most max(4, GOMAXPROCS at init)
-// workspaces, each at most (mc + nc) * kc floats plus a tile (2.3 MB for the
-// generic level), and concurrent calls beyond that allocate their own.
+// workspaces of at most (mc + nc) * kc floats plus a tile each (about
+// 2.2 MB for the generic level). Concurrent calls beyond that allocate
+// their own.
 var gemmWorkspaces = make(chan *gemmWorkspace, max(4, runtime.GOMAXPROCS(0)))
 
 // getWorkspace takes a workspace from the free list, or a new one when the
@@ -120,23 +121,28 @@ func sgemmMacro(g *gemmConfig, mb, nb, kb int, alpha float32, ap, bp []float32, 
 				continue
 			}
 			g.micro(kb, alpha, aPanel, bPanel, 0, tile, nr)
-			mergeTile(mm, nn, tile, nr, beta, c[off:], ldc)
+			mergeTile(mm, nn, tile, nr, 1, beta, c[off:], ldc)
 		}
 	}
 }
 
-// mergeTile computes C = T + beta*C for the mm x nn top-left part of the
-// tile T, ignoring the old C when beta is 0.
-func mergeTile(mm, nn int, t []float32, ldt int, beta float32, c []float32, ldc int) {
+// mergeTile computes C = alpha*T + beta*C for the mm x nn top-left part of
+// the tile T, ignoring the old C when beta is 0.
+func mergeTile(mm, nn int, t []float32, ldt int, alpha, beta float32, c []float32, ldc int) {
 	for i := 0; i < mm; i++ {
 		src := t[i*ldt : i*ldt+nn]
 		dst := c[i*ldc : i*ldc+nn]
-		if beta == 0 {
+		switch {
+		case beta == 0 && alpha == 1:
 			copy(dst, src)
-			continue
-		}
-		for j, v := range src {
-			dst[j] = v + beta*dst[j]
+		case beta == 0:
+			for j, v := range src {
+				dst[j] = alpha * v
+			}
+		default:
+			for j, v := range src {
+				dst[j] = alpha*v + beta*dst[j]
+			}
 		}
 	}
 }

@@ -5,20 +5,7 @@ package kernels
 // vectors. Arguments are validated, m, n, k > 0 and alpha != 0.
 func sgemmSmall(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if !transB {
-		// C row i += sum over p of alpha*op(A)(i,p) * B row p.
-		for i := 0; i < m; i++ {
-			row := c[i*ldc : i*ldc+n]
-			scaleRow(row, beta)
-			for p := 0; p < k; p++ {
-				var av float32
-				if transA {
-					av = a[p*lda+i]
-				} else {
-					av = a[i*lda+p]
-				}
-				axpyGeneric(row, alpha*av, b[p*ldb:p*ldb+n])
-			}
-		}
+		sgemmSmallRows(transA, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	// B is stored n x k, so C(i,j) is a dot product with B row j.
@@ -39,6 +26,42 @@ func sgemmSmall(transA, transB bool, m, n, k int, alpha float32, a []float32, ld
 			} else {
 				row[j] = alpha*s + beta*row[j]
 			}
+		}
+	}
+}
+
+// sgemmSmallRows computes C = alpha*op(A)*B + beta*C one row at a time, as
+// the sum over p of op(A)(i,p) times row p of B. It multiplies by alpha
+// after summing, like the packed path, because scaling op(A)(i,p) first can
+// round a subnormal to 0 and turn 0*Inf into NaN. With alpha != 1 the sums
+// go to a scratch row from the workspace free list.
+func sgemmSmallRows(transA bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	var ws *gemmWorkspace
+	if alpha != 1 {
+		ws = getWorkspace()
+		defer putWorkspace(ws)
+		ws.tile = grow(ws.tile, n)
+	}
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		sums := row
+		if alpha == 1 {
+			scaleRow(row, beta)
+		} else {
+			sums = ws.tile[:n]
+			clear(sums)
+		}
+		for p := 0; p < k; p++ {
+			var av float32
+			if transA {
+				av = a[p*lda+i]
+			} else {
+				av = a[i*lda+p]
+			}
+			axpyGeneric(sums, av, b[p*ldb:p*ldb+n])
+		}
+		if alpha != 1 {
+			mergeTile(1, n, sums, n, alpha, beta, row, n)
 		}
 	}
 }

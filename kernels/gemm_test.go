@@ -60,7 +60,7 @@ func TestSgemmBlockedSmallBlocking(t *testing.T) {
 
 func TestSgemmZeroAllocs(t *testing.T) {
 	forEachLevel(t, func(t *testing.T) {
-		shapes := [][3]int{{64, 256, 64}, {300, 70, 260}, {1, 256, 64}, {64, 1, 64}, {3, 3, 3}}
+		shapes := [][3]int{{64, 256, 64}, {300, 70, 260}, {1, 256, 64}, {64, 1, 64}, {3, 3, 3}, {100, 64, 5}}
 		for _, s := range shapes {
 			m, n, k := s[0], s[1], s[2]
 			for tr := range 4 {
@@ -73,11 +73,13 @@ func TestSgemmZeroAllocs(t *testing.T) {
 				if tB {
 					ldb = k
 				}
-				allocs := testing.AllocsPerRun(5, func() {
-					Sgemm(tA, tB, m, n, k, 1, a, lda, b, ldb, 0.5, c, n)
-				})
-				if allocs != 0 {
-					t.Errorf("Sgemm tA=%v tB=%v %dx%dx%d: %v allocations per call, want 0", tA, tB, m, n, k, allocs)
+				for _, alpha := range []float32{1, -0.5} {
+					allocs := testing.AllocsPerRun(5, func() {
+						Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, 0.5, c, n)
+					})
+					if allocs != 0 {
+						t.Errorf("Sgemm tA=%v tB=%v alpha=%v %dx%dx%d: %v allocations per call, want 0", tA, tB, alpha, m, n, k, allocs)
+					}
 				}
 			}
 		}

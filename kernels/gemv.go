@@ -48,13 +48,11 @@ func sgemvNGeneric(m, n int, alpha float32, a []float32, lda int, x []float32, b
 }
 
 // sgemvTGeneric computes y = alpha*Aᵀ*x + beta*y for A m x n by adding
-// alpha*x[i] times row i of A into y, so A is read row by row.
+// x[i] times row i of A into y, so A is read row by row. Like
+// sgemmSmallRows it multiplies by alpha after summing, in a scratch row
+// when alpha != 1.
 func sgemvTGeneric(m, n int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32) {
-	y = y[:n]
-	scaleRow(y, beta)
-	for i, xv := range x[:m] {
-		axpyGeneric(y, alpha*xv, a[i*lda:i*lda+n])
-	}
+	sgemmSmallRows(true, 1, n, m, alpha, x, 1, a, lda, beta, y, n)
 }
 
 // dotGeneric returns the sum of x[i]*y[i] over len(x) values, in four
