@@ -150,7 +150,7 @@ func BenchmarkSgemv(b *testing.B) {
 }
 
 // activationInputs returns n values spread over [-12, 12], which covers
-// every branch of Sigmoid and Tanh.
+// both paths of Tanh's formula, its saturation, and Sigmoid's exp path.
 func activationInputs(n int) []float32 {
 	x := make([]float32, n)
 	for i := range x {

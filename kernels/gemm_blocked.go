@@ -75,7 +75,7 @@ func roundUp(x, m int) int {
 
 // sgemmBlocked computes Sgemm by packing kc x nc blocks of op(B) and
 // mc x kc blocks of op(A) and running the micro-kernel over each tile.
-// Arguments are validated, m, n, k > 0 and alpha != 0.
+// It expects validated arguments with m, n, k > 0 and alpha != 0.
 func sgemmBlocked(g *gemmConfig, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	ws := getWorkspace()
 	defer putWorkspace(ws)

@@ -2,7 +2,7 @@ package kernels
 
 // sgemmSmall computes Sgemm with direct loops and no packing, for problems
 // too small to repay it and for the row or column cases with strided
-// vectors. Arguments are validated, m, n, k > 0 and alpha != 0.
+// vectors. It expects validated arguments with m, n, k > 0 and alpha != 0.
 func sgemmSmall(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if !transB {
 		sgemmSmallRows(transA, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
