@@ -18,7 +18,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the committed Dense model file of format version 1 and its expected Q-values")
 
-func saveTemp(t *testing.T, n *Network, opts SaveOptions) string {
+func saveTemp(t testing.TB, n *Network, opts SaveOptions) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "model.safetensors")
 	if err := n.SaveWith(path, opts); err != nil {
@@ -86,7 +86,7 @@ func TestResumedTrainingMatchesUninterrupted(t *testing.T) {
 }
 
 // smallModelFile returns the bytes of a small saved Dense network.
-func smallModelFile(t *testing.T) []byte {
+func smallModelFile(t testing.TB) []byte {
 	cfg := DefaultConfig()
 	cfg.Window, cfg.Features, cfg.Actions, cfg.DenseUnits = 2, 2, 3, []int{2}
 	n := mustBuild(t, ModelDense, cfg)
