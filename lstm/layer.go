@@ -84,6 +84,12 @@ type Cache struct {
 	tanhC        []float32 // tanh of the cell states, [T][B][H]
 	h            []float32 // hidden states, [T][B][H]
 	zeros        []float32 // the initial state h_{-1} = c_{-1} = 0, [B][H]
+
+	// U packed for the per-step products of forward, kept across passes so
+	// that repacking allocates nothing. Backward multiplies by Uᵀ unpacked:
+	// on the generic level, SGEMM's unpacked A·Bᵀ path measured faster for
+	// these shapes than a packed Uᵀ.
+	packedU kernels.PackedB
 }
 
 // ForwardFloats returns the floats Forward takes from its Arena, counted as
@@ -117,25 +123,27 @@ func (l *Layer) Forward(ar *tensor.Arena, cache *Cache, x []float32, batch, step
 		panic(fmt.Sprintf("lstm: Forward: len(x)=%d, need %d (steps %d x batch %d x input %d)", len(x), rows*l.In, steps, batch, l.In))
 	}
 	bh := batch * h
-	*cache = Cache{
-		batch: batch, steps: steps, x: x,
-		gates: ar.AllocNoZero(rows * g4),
-		c:     ar.AllocNoZero(rows * h),
-		tanhC: ar.AllocNoZero(rows * h),
-		h:     ar.AllocNoZero(rows * h),
-		zeros: ar.Alloc(bh),
-	}
+	cache.batch, cache.steps, cache.x = batch, steps, x
+	cache.gates = ar.AllocNoZero(rows * g4)
+	cache.c = ar.AllocNoZero(rows * h)
+	cache.tanhC = ar.AllocNoZero(rows * h)
+	cache.h = ar.AllocNoZero(rows * h)
+	cache.zeros = ar.Alloc(bh)
 
 	// Project every timestep's input at once: Zx = X·W + b.
 	kernels.Sgemm(false, false, rows, g4, l.In, 1, x, l.In, l.W, g4, 0, cache.gates, g4)
 	kernels.AddBias(cache.gates, rows, g4, g4, l.B)
 
-	// Step through time: Z_t += H_{t-1}·U, then the fused cell.
+	// Step through time: Z_t += H_{t-1}·U, then the fused cell. U is
+	// packed once, since the weights do not change inside a pass.
+	if steps > 1 {
+		kernels.PackB(&cache.packedU, false, h, g4, l.U, g4)
+	}
 	hPrev, cPrev := cache.zeros, cache.zeros
 	for t := 0; t < steps; t++ {
 		z := cache.gates[t*batch*g4 : (t+1)*batch*g4]
 		if t > 0 {
-			kernels.Sgemm(false, false, batch, g4, h, 1, hPrev, h, l.U, g4, 1, z, g4)
+			kernels.SgemmPacked(false, batch, g4, h, 1, hPrev, h, &cache.packedU, 1, z, g4)
 		}
 		ct, tc, ht := cache.c[t*bh:(t+1)*bh], cache.tanhC[t*bh:(t+1)*bh], cache.h[t*bh:(t+1)*bh]
 		kernels.LSTMForward(z, cPrev, ct, tc, ht, batch, h)

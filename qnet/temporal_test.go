@@ -49,9 +49,10 @@ func accuracy(t *testing.T, n *Network, obs, targets []float32) float64 {
 // 6..11. The LSTM applies one cell at every step, so what it learned about
 // reading a marked step carries over to steps it never saw marked; the
 // Dense network has separate weights per input position and has learned
-// nothing about the later ones. Measured with these seeds: both reach 1.000
-// on held-out samples with early signals; on later signals the LSTM scores
-// about 0.99 and the Dense network about 0.5, a coin flip.
+// nothing about the later ones. Measured on held-out samples: both reach
+// 1.000 with early signals. With later signals the Dense network scores 0.5,
+// a coin flip, while the LSTM scored 0.80 to 0.96 over four weight seeds;
+// the bounds leave room for the rounding of other kernel levels.
 func TestLSTMLearnsWhatDenseCannot(t *testing.T) {
 	const window, early, batch, steps = 16, 6, 32, 600
 	cfg := DefaultConfig()
@@ -83,7 +84,7 @@ func TestLSTMLearnsWhatDenseCannot(t *testing.T) {
 	if lstmSeen < 0.95 {
 		t.Errorf("LSTM accuracy on early signals %.3f, want >= 0.95", lstmSeen)
 	}
-	if lstmNew < 0.9 || denseNew > 0.7 {
-		t.Errorf("on later signals LSTM accuracy %.3f (want >= 0.9), Dense accuracy %.3f (want <= 0.7)", lstmNew, denseNew)
+	if lstmNew < 0.75 || denseNew > 0.6 {
+		t.Errorf("on later signals LSTM accuracy %.3f (want >= 0.75), Dense accuracy %.3f (want <= 0.6)", lstmNew, denseNew)
 	}
 }
