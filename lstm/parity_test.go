@@ -1,13 +1,12 @@
 package lstm
 
 import (
-	"fmt"
-	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/deepq-go/deepq/internal/fixture"
 	"github.com/deepq-go/deepq/internal/safetensors"
 	"github.com/deepq-go/deepq/kernels"
 	"github.com/deepq-go/deepq/tensor"
@@ -95,22 +94,22 @@ func TestLayerMatchesPyTorch(t *testing.T) {
 func checkTorchCase(t *testing.T, c torchCase) {
 	b, steps, in, h := c.batch, c.steps, c.input, c.hidden
 	g4 := 4 * h
-	x := fixtureTensor(t, c.name, c.file, "x", b, steps, in)
-	weightIH := fixtureTensor(t, c.name, c.file, "weight_ih", g4, in)
-	weightHH := fixtureTensor(t, c.name, c.file, "weight_hh", g4, h)
-	biasIH := fixtureTensor(t, c.name, c.file, "bias_ih", g4)
-	biasHH := fixtureTensor(t, c.name, c.file, "bias_hh", g4)
+	x := fixture.Tensor(t, c.name, c.file, "x", b, steps, in)
+	weightIH := fixture.Tensor(t, c.name, c.file, "weight_ih", g4, in)
+	weightHH := fixture.Tensor(t, c.name, c.file, "weight_hh", g4, h)
+	biasIH := fixture.Tensor(t, c.name, c.file, "bias_ih", g4)
+	biasHH := fixture.Tensor(t, c.name, c.file, "bias_hh", g4)
 	outShape := []int{b, h}
 	if c.returnSequences {
 		outShape = []int{b, steps, h}
 	}
-	wantY := fixtureTensor(t, c.name, c.file, "y", outShape...)
-	dy := fixtureTensor(t, c.name, c.file, "dy", outShape...)
-	wantDX := fixtureTensor(t, c.name, c.file, "dx", b, steps, in)
-	wantDWeightIH := fixtureTensor(t, c.name, c.file, "dweight_ih", g4, in)
-	wantDWeightHH := fixtureTensor(t, c.name, c.file, "dweight_hh", g4, h)
-	wantDBiasIH := fixtureTensor(t, c.name, c.file, "dbias_ih", g4)
-	wantDBiasHH := fixtureTensor(t, c.name, c.file, "dbias_hh", g4)
+	wantY := fixture.Tensor(t, c.name, c.file, "y", outShape...)
+	dy := fixture.Tensor(t, c.name, c.file, "dy", outShape...)
+	wantDX := fixture.Tensor(t, c.name, c.file, "dx", b, steps, in)
+	wantDWeightIH := fixture.Tensor(t, c.name, c.file, "dweight_ih", g4, in)
+	wantDWeightHH := fixture.Tensor(t, c.name, c.file, "dweight_hh", g4, h)
+	wantDBiasIH := fixture.Tensor(t, c.name, c.file, "dbias_ih", g4)
+	wantDBiasHH := fixture.Tensor(t, c.name, c.file, "dbias_hh", g4)
 
 	// Both PyTorch biases enter the gates as a sum, so their gradients are
 	// equal. A difference means the fixture itself is corrupt.
@@ -125,8 +124,8 @@ func checkTorchCase(t *testing.T, c torchCase) {
 		t.Fatal(err)
 	}
 	l.Bind(make([]float32, l.NumParams()), make([]float32, l.NumParams()))
-	copy(l.W, transposeMatrix(weightIH, g4, in))
-	copy(l.U, transposeMatrix(weightHH, g4, h))
+	copy(l.W, fixture.Transpose(weightIH, g4, in))
+	copy(l.U, fixture.Transpose(weightHH, g4, h))
 	for j := range l.B {
 		l.B[j] = biasIH[j] + biasHH[j]
 	}
@@ -140,13 +139,13 @@ func checkTorchCase(t *testing.T, c torchCase) {
 		y = timeMajorToBatchFirst(y, b, steps, h)
 		dyTime = batchFirstToTimeMajor(dy, b, steps, h)
 	}
-	expectClose(t, c.name, "y", outShape, y, wantY, 0, torchOutputAbsTol)
+	fixture.ExpectClose(t, c.name, "y", outShape, y, wantY, 0, torchOutputAbsTol)
 
 	dx := l.Backward(&ar, &cache, dyTime, true)
-	expectClose(t, c.name, "dx", []int{b, steps, in}, timeMajorToBatchFirst(dx, b, steps, in), wantDX, torchGradRelTol, torchGradAbsTol)
-	expectClose(t, c.name, "dweight_ih", []int{g4, in}, transposeMatrix(l.DW, in, g4), wantDWeightIH, torchGradRelTol, torchGradAbsTol)
-	expectClose(t, c.name, "dweight_hh", []int{g4, h}, transposeMatrix(l.DU, h, g4), wantDWeightHH, torchGradRelTol, torchGradAbsTol)
-	expectClose(t, c.name, "dbias_ih", []int{g4}, l.DB, wantDBiasIH, torchGradRelTol, torchGradAbsTol)
+	fixture.ExpectClose(t, c.name, "dx", []int{b, steps, in}, timeMajorToBatchFirst(dx, b, steps, in), wantDX, torchGradRelTol, torchGradAbsTol)
+	fixture.ExpectClose(t, c.name, "dweight_ih", []int{g4, in}, fixture.Transpose(l.DW, in, g4), wantDWeightIH, torchGradRelTol, torchGradAbsTol)
+	fixture.ExpectClose(t, c.name, "dweight_hh", []int{g4, h}, fixture.Transpose(l.DU, h, g4), wantDWeightHH, torchGradRelTol, torchGradAbsTol)
+	fixture.ExpectClose(t, c.name, "dbias_ih", []int{g4}, l.DB, wantDBiasIH, torchGradRelTol, torchGradAbsTol)
 }
 
 // loadTorchCase reads an LSTM layer fixture and its size metadata.
@@ -172,75 +171,6 @@ func loadTorchCase(t *testing.T, path string) torchCase {
 		t.Fatalf(`%s: metadata "return_sequences" is %q, want "true" or "false"`, c.name, seq)
 	}
 	return c
-}
-
-// fixtureTensor returns the data of the named tensor and fails the test if
-// the tensor is missing or its shape differs from shape.
-func fixtureTensor(t *testing.T, caseName string, f *safetensors.File, name string, shape ...int) []float32 {
-	t.Helper()
-	named, ok := f.Get(name)
-	if !ok {
-		t.Fatalf("%s: fixture has no tensor %q", caseName, name)
-	}
-	if fmt.Sprint(named.Shape) != fmt.Sprint(shape) {
-		t.Fatalf("%s: tensor %q has shape %v, want %v", caseName, name, named.Shape, shape)
-	}
-	return named.Data
-}
-
-// expectClose fails the test where a value of got differs from want by more
-// than absTol and by more than relTol*|want|. It reports the first five such
-// values, then their count and the largest error, with indices in shape.
-func expectClose(t *testing.T, caseName, name string, shape []int, got, want []float32, relTol, absTol float64) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Errorf("%s: %s has %d values, want %d", caseName, name, len(got), len(want))
-		return
-	}
-	const maxReported = 5
-	bad, worst, worstIndex := 0, 0.0, 0
-	for i := range want {
-		g, w := float64(got[i]), float64(want[i])
-		diff := math.Abs(g - w)
-		if diff <= absTol || diff <= relTol*math.Abs(w) {
-			continue
-		}
-		if math.IsNaN(diff) {
-			diff = math.Inf(1)
-		}
-		if bad < maxReported {
-			t.Errorf("%s: %s%v = %.8g, want %.8g (error %.3g)", caseName, name, unravelIndex(i, shape), g, w, diff)
-		}
-		if bad == 0 || diff > worst {
-			worst, worstIndex = diff, i
-		}
-		bad++
-	}
-	if bad > 0 {
-		t.Errorf("%s: %s: %d of %d values outside tolerance (relative %g, absolute %g), largest error %.3g at %v",
-			caseName, name, bad, len(want), relTol, absTol, worst, unravelIndex(worstIndex, shape))
-	}
-}
-
-// unravelIndex converts a row-major flat index into one index per dimension.
-func unravelIndex(i int, shape []int) []int {
-	idx := make([]int, len(shape))
-	for d := len(shape) - 1; d >= 0; d-- {
-		idx[d] = i % shape[d]
-		i /= shape[d]
-	}
-	return idx
-}
-
-// transposeMatrix returns the cols x rows transpose of a rows x cols matrix.
-func transposeMatrix(m []float32, rows, cols int) []float32 {
-	out := make([]float32, len(m))
-	for r := 0; r < rows; r++ {
-		for c := 0; c < cols; c++ {
-			out[c*rows+r] = m[r*cols+c]
-		}
-	}
-	return out
 }
 
 // batchFirstToTimeMajor converts [batch][steps][width] to [steps][batch][width].

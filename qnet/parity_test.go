@@ -2,11 +2,11 @@ package qnet
 
 import (
 	"fmt"
-	"math"
 	"path/filepath"
 	"testing"
 
 	"github.com/deepq-go/deepq/dense"
+	"github.com/deepq-go/deepq/internal/fixture"
 	"github.com/deepq-go/deepq/internal/safetensors"
 	"github.com/deepq-go/deepq/kernels"
 	"github.com/deepq-go/deepq/lstm"
@@ -63,10 +63,10 @@ func TestStackMatchesPyTorch(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (scripts/gen_torch_fixtures.py writes this fixture)", err)
 	}
-	obs := parityTensor(t, f, "x", stackBatch, stackWindow, stackFeatures)
-	wantQ := parityTensor(t, f, "y", stackBatch, stackActions)
-	dq := parityTensor(t, f, "dy", stackBatch, stackActions)
-	wantDX := parityTensor(t, f, "dx", stackBatch, stackWindow, stackFeatures)
+	obs := fixture.Tensor(t, "stack", f, "x", stackBatch, stackWindow, stackFeatures)
+	wantQ := fixture.Tensor(t, "stack", f, "y", stackBatch, stackActions)
+	dq := fixture.Tensor(t, "stack", f, "dy", stackBatch, stackActions)
+	wantDX := fixture.Tensor(t, "stack", f, "dx", stackBatch, stackWindow, stackFeatures)
 
 	for _, level := range kernels.Levels() {
 		t.Run(level, func(t *testing.T) {
@@ -82,11 +82,11 @@ func TestStackMatchesPyTorch(t *testing.T) {
 			if err := s.net.PredictBatch(q, obs, stackBatch); err != nil {
 				t.Fatal(err)
 			}
-			expectParity(t, "PredictBatch Q", []int{stackBatch, stackActions}, q, wantQ, 0, parityOutputAbsTol)
+			fixture.ExpectClose(t, "stack", "PredictBatch Q", []int{stackBatch, stackActions}, q, wantQ, 0, parityOutputAbsTol)
 			if err := s.net.NewPredictor().PredictBatch(q, obs, stackBatch); err != nil {
 				t.Fatal(err)
 			}
-			expectParity(t, "Predictor.PredictBatch Q", []int{stackBatch, stackActions}, q, wantQ, 0, parityOutputAbsTol)
+			fixture.ExpectClose(t, "stack", "Predictor.PredictBatch Q", []int{stackBatch, stackActions}, q, wantQ, 0, parityOutputAbsTol)
 
 			// Drive the training pass layer by layer, with the fixture's
 			// upstream gradient dy in place of a loss gradient.
@@ -94,7 +94,7 @@ func TestStackMatchesPyTorch(t *testing.T) {
 			p.ar.Reserve(s.net.workspaceFloats(stackBatch))
 			p.ar.Reset()
 			q = forward(s.net.layers, p, obs, stackBatch, true)
-			expectParity(t, "training forward Q", []int{stackBatch, stackActions}, q, wantQ, 0, parityOutputAbsTol)
+			fixture.ExpectClose(t, "stack", "training forward Q", []int{stackBatch, stackActions}, q, wantQ, 0, parityOutputAbsTol)
 			clear(s.net.grads)
 			grad := dq
 			for i := len(s.net.layers) - 1; i >= 0; i-- {
@@ -102,7 +102,7 @@ func TestStackMatchesPyTorch(t *testing.T) {
 			}
 			// Reshape's input gradient is in the flat observation layout,
 			// which is PyTorch's batch-first [B, T, F].
-			expectParity(t, "dx", []int{stackBatch, stackWindow, stackFeatures}, grad, wantDX, parityGradRelTol, parityGradAbsTol)
+			fixture.ExpectClose(t, "stack", "dx", []int{stackBatch, stackWindow, stackFeatures}, grad, wantDX, parityGradRelTol, parityGradAbsTol)
 			s.expectGradients(t, f, "")
 		})
 	}
@@ -117,8 +117,8 @@ func TestStackMSEGradientMatchesPyTorch(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (scripts/gen_torch_fixtures.py writes this fixture)", err)
 	}
-	obs := parityTensor(t, f, "x", stackBatch, stackWindow, stackFeatures)
-	dq := parityTensor(t, f, "dy", stackBatch, stackActions)
+	obs := fixture.Tensor(t, "stack", f, "x", stackBatch, stackWindow, stackFeatures)
+	dq := fixture.Tensor(t, "stack", f, "dy", stackBatch, stackActions)
 	const count = stackBatch * stackActions
 
 	for _, level := range kernels.Levels() {
@@ -188,10 +188,10 @@ func newStackNetwork(t *testing.T, f *safetensors.File) *stackNetwork {
 	set := 0
 	for k, l := range s.lstms {
 		prefix, g4 := stackLSTMNames[k], 4*l.Hidden
-		copy(l.W, parityTranspose(parityTensor(t, f, prefix+".weight_ih", g4, l.In), g4, l.In))
-		copy(l.U, parityTranspose(parityTensor(t, f, prefix+".weight_hh", g4, l.Hidden), g4, l.Hidden))
-		biasIH := parityTensor(t, f, prefix+".bias_ih", g4)
-		biasHH := parityTensor(t, f, prefix+".bias_hh", g4)
+		copy(l.W, fixture.Transpose(fixture.Tensor(t, "stack", f, prefix+".weight_ih", g4, l.In), g4, l.In))
+		copy(l.U, fixture.Transpose(fixture.Tensor(t, "stack", f, prefix+".weight_hh", g4, l.Hidden), g4, l.Hidden))
+		biasIH := fixture.Tensor(t, "stack", f, prefix+".bias_ih", g4)
+		biasHH := fixture.Tensor(t, "stack", f, prefix+".bias_hh", g4)
 		for j := range l.B {
 			l.B[j] = biasIH[j] + biasHH[j]
 		}
@@ -199,8 +199,8 @@ func newStackNetwork(t *testing.T, f *safetensors.File) *stackNetwork {
 	}
 	for k, d := range s.fcs {
 		prefix := stackDenseNames[k]
-		copy(d.W, parityTranspose(parityTensor(t, f, prefix+".weight", d.Out, d.In), d.Out, d.In))
-		copy(d.B, parityTensor(t, f, prefix+".bias", d.Out))
+		copy(d.W, fixture.Transpose(fixture.Tensor(t, "stack", f, prefix+".weight", d.Out, d.In), d.Out, d.In))
+		copy(d.B, fixture.Tensor(t, "stack", f, prefix+".bias", d.Out))
 		set += d.NumParams()
 	}
 	// Every parameter must come from the fixture, not from initialisation.
@@ -217,93 +217,23 @@ func (s *stackNetwork) expectGradients(t *testing.T, f *safetensors.File, label 
 	t.Helper()
 	for k, l := range s.lstms {
 		prefix, g4 := stackLSTMNames[k], 4*l.Hidden
-		wantDBias := parityTensor(t, f, "d"+prefix+".bias_ih", g4)
+		wantDBias := fixture.Tensor(t, "stack", f, "d"+prefix+".bias_ih", g4)
 		// Both PyTorch biases enter the gates as a sum, so their gradients
 		// are equal. A difference means the fixture itself is corrupt.
-		if wantDBiasHH := parityTensor(t, f, "d"+prefix+".bias_hh", g4); fmt.Sprint(wantDBias) != fmt.Sprint(wantDBiasHH) {
+		if wantDBiasHH := fixture.Tensor(t, "stack", f, "d"+prefix+".bias_hh", g4); fmt.Sprint(wantDBias) != fmt.Sprint(wantDBiasHH) {
 			t.Fatalf("fixture d%s.bias_ih and d%s.bias_hh differ", prefix, prefix)
 		}
-		expectParity(t, label+"d"+prefix+".weight_ih", []int{g4, l.In}, parityTranspose(l.DW, l.In, g4),
-			parityTensor(t, f, "d"+prefix+".weight_ih", g4, l.In), parityGradRelTol, parityGradAbsTol)
-		expectParity(t, label+"d"+prefix+".weight_hh", []int{g4, l.Hidden}, parityTranspose(l.DU, l.Hidden, g4),
-			parityTensor(t, f, "d"+prefix+".weight_hh", g4, l.Hidden), parityGradRelTol, parityGradAbsTol)
-		expectParity(t, label+"d"+prefix+".bias_ih", []int{g4}, l.DB, wantDBias, parityGradRelTol, parityGradAbsTol)
+		fixture.ExpectClose(t, "stack", label+"d"+prefix+".weight_ih", []int{g4, l.In}, fixture.Transpose(l.DW, l.In, g4),
+			fixture.Tensor(t, "stack", f, "d"+prefix+".weight_ih", g4, l.In), parityGradRelTol, parityGradAbsTol)
+		fixture.ExpectClose(t, "stack", label+"d"+prefix+".weight_hh", []int{g4, l.Hidden}, fixture.Transpose(l.DU, l.Hidden, g4),
+			fixture.Tensor(t, "stack", f, "d"+prefix+".weight_hh", g4, l.Hidden), parityGradRelTol, parityGradAbsTol)
+		fixture.ExpectClose(t, "stack", label+"d"+prefix+".bias_ih", []int{g4}, l.DB, wantDBias, parityGradRelTol, parityGradAbsTol)
 	}
 	for k, d := range s.fcs {
 		prefix := stackDenseNames[k]
-		expectParity(t, label+"d"+prefix+".weight", []int{d.Out, d.In}, parityTranspose(d.DW, d.In, d.Out),
-			parityTensor(t, f, "d"+prefix+".weight", d.Out, d.In), parityGradRelTol, parityGradAbsTol)
-		expectParity(t, label+"d"+prefix+".bias", []int{d.Out}, d.DB,
-			parityTensor(t, f, "d"+prefix+".bias", d.Out), parityGradRelTol, parityGradAbsTol)
+		fixture.ExpectClose(t, "stack", label+"d"+prefix+".weight", []int{d.Out, d.In}, fixture.Transpose(d.DW, d.In, d.Out),
+			fixture.Tensor(t, "stack", f, "d"+prefix+".weight", d.Out, d.In), parityGradRelTol, parityGradAbsTol)
+		fixture.ExpectClose(t, "stack", label+"d"+prefix+".bias", []int{d.Out}, d.DB,
+			fixture.Tensor(t, "stack", f, "d"+prefix+".bias", d.Out), parityGradRelTol, parityGradAbsTol)
 	}
-}
-
-// parityTensor returns the data of the named fixture tensor and fails the
-// test if the tensor is missing or its shape differs from shape.
-func parityTensor(t *testing.T, f *safetensors.File, name string, shape ...int) []float32 {
-	t.Helper()
-	named, ok := f.Get(name)
-	if !ok {
-		t.Fatalf("fixture has no tensor %q", name)
-	}
-	if fmt.Sprint(named.Shape) != fmt.Sprint(shape) {
-		t.Fatalf("fixture tensor %q has shape %v, want %v", name, named.Shape, shape)
-	}
-	return named.Data
-}
-
-// expectParity fails the test where a value of got differs from want by
-// more than absTol and by more than relTol*|want|. It reports the first five
-// such values, then their count and the largest error, with indices in
-// shape.
-func expectParity(t *testing.T, name string, shape []int, got, want []float32, relTol, absTol float64) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Errorf("%s has %d values, want %d", name, len(got), len(want))
-		return
-	}
-	const maxReported = 5
-	bad, worst, worstIndex := 0, 0.0, 0
-	for i := range want {
-		g, w := float64(got[i]), float64(want[i])
-		diff := math.Abs(g - w)
-		if diff <= absTol || diff <= relTol*math.Abs(w) {
-			continue
-		}
-		if math.IsNaN(diff) {
-			diff = math.Inf(1)
-		}
-		if bad < maxReported {
-			t.Errorf("stack_b4_t30_in5: %s%v = %.8g, want %.8g (error %.3g)", name, parityIndex(i, shape), g, w, diff)
-		}
-		if bad == 0 || diff > worst {
-			worst, worstIndex = diff, i
-		}
-		bad++
-	}
-	if bad > 0 {
-		t.Errorf("stack_b4_t30_in5: %s: %d of %d values outside tolerance (relative %g, absolute %g), largest error %.3g at %v",
-			name, bad, len(want), relTol, absTol, worst, parityIndex(worstIndex, shape))
-	}
-}
-
-// parityIndex converts a row-major flat index into one index per dimension.
-func parityIndex(i int, shape []int) []int {
-	idx := make([]int, len(shape))
-	for d := len(shape) - 1; d >= 0; d-- {
-		idx[d] = i % shape[d]
-		i /= shape[d]
-	}
-	return idx
-}
-
-// parityTranspose returns the cols x rows transpose of a rows x cols matrix.
-func parityTranspose(m []float32, rows, cols int) []float32 {
-	out := make([]float32, len(m))
-	for r := 0; r < rows; r++ {
-		for c := 0; c < cols; c++ {
-			out[c*rows+r] = m[r*cols+c]
-		}
-	}
-	return out
 }
