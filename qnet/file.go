@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/deepq-go/deepq/internal/safetensors"
@@ -194,7 +195,7 @@ func fillTensors(f *safetensors.File, expected []safetensors.Tensor) error {
 		if !ok {
 			return fmt.Errorf("tensor %q is missing", e.Name)
 		}
-		if !equalShape(t.Shape, e.Shape) {
+		if !slices.Equal(t.Shape, e.Shape) {
 			return fmt.Errorf("tensor %q has shape %v; the architecture needs %v", e.Name, t.Shape, e.Shape)
 		}
 		copy(e.Data, t.Data)
@@ -207,17 +208,6 @@ func fillTensors(f *safetensors.File, expected []safetensors.Tensor) error {
 	return nil
 }
 
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
 
 // decodeStrict decodes one JSON value, rejecting unknown fields and
 // trailing data.

@@ -208,7 +208,7 @@ func torchLSTM(prefix string, params map[string]safetensors.Tensor) ([]importedL
 			if !ok {
 				continue
 			}
-			if !equalShape(t.Shape, []int{g4}) {
+			if !slices.Equal(t.Shape, []int{g4}) {
 				return nil, fmt.Errorf("module %q: %s%d has shape %v, want [%d]", prefix, bn, k, t.Shape, g4)
 			}
 			for i, v := range t.Data {
@@ -234,7 +234,7 @@ func kerasLSTM(prefix string, params map[string]safetensors.Tensor) ([]importedL
 	}
 	g4 := u.Shape[1]
 	h, in := g4/4, w.Shape[0]
-	if u.Shape[0] != h || w.Shape[1] != g4 || !equalShape(b.Shape, []int{g4}) {
+	if u.Shape[0] != h || w.Shape[1] != g4 || !slices.Equal(b.Shape, []int{g4}) {
 		return nil, fmt.Errorf("module %q: kernel %v, recurrent_kernel %v and bias %v do not fit one LSTM", prefix, w.Shape, u.Shape, b.Shape)
 	}
 	return []importedLayer{{name: prefix, lstm: true, in: in, out: h, w: w.Data, u: u.Data, b: b.Data}}, nil
@@ -276,7 +276,7 @@ func optionalBias(prefix string, params map[string]safetensors.Tensor, weight st
 	if !ok {
 		return make([]float32, n), nil
 	}
-	if !equalShape(b.Shape, []int{n}) {
+	if !slices.Equal(b.Shape, []int{n}) {
 		return nil, fmt.Errorf("module %q: bias has shape %v, want [%d]", prefix, b.Shape, n)
 	}
 	return b.Data, nil
