@@ -208,7 +208,6 @@ func fillTensors(f *safetensors.File, expected []safetensors.Tensor) error {
 	return nil
 }
 
-
 // decodeStrict decodes one JSON value, rejecting unknown fields and
 // trailing data.
 func decodeStrict(s string, v any) error {
