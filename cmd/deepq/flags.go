@@ -97,6 +97,7 @@ type trainFlags struct {
 	costBps      float64
 	window       int
 	loss         string
+	resume       bool
 }
 
 // Defaults of the train command: 3 200 environment steps and 551 training
@@ -115,6 +116,7 @@ func (f *trainFlags) register(fs *flag.FlagSet, withModel bool) {
 	d := dqn.DefaultConfig()
 	if withModel {
 		fs.StringVar(&f.model, "model", "lstm", "Q-network: lstm (LSTM(64) -> LSTM(32) -> Dense(64)) or dense (Dense(64) -> Dense(32) -> Dense(8))")
+		fs.BoolVar(&f.resume, "resume", false, "continue the checkpoint in --out/checkpoint up to --episodes episodes; the network, settings and normaliser come from the checkpoint, the data from --data")
 	}
 	fs.IntVar(&f.envs, "envs", defaultEnvs, "environments stepped in lockstep, each from its own random start bar")
 	fs.IntVar(&f.episodes, "episodes", defaultEpisodes, "training episodes; a checkpoint is written after each")

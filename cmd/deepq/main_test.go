@@ -257,3 +257,32 @@ func TestHelpDescribesEveryFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestTrainResumeMatchesUninterrupted(t *testing.T) {
+	// Epsilon decays over a fixed number of steps: by default it scales with
+	// --episodes, which differs between the first run and the resumed one.
+	_, straight := trainTiny(t, "--epsilon-decay", "100")
+
+	dir := t.TempDir()
+	first := append([]string{"train", "--out", dir}, tinyBudget...)
+	first = append(first, "--episodes", "1", "--epsilon-decay", "100")
+	if code, _, stderr := runCommand(t, first...); code != 0 {
+		t.Fatalf("first episode exited with %d: %s", code, stderr)
+	}
+	resumed := append([]string{"train", "--out", dir, "--resume"}, tinyBudget...)
+	code, stdout, stderr := runCommand(t, resumed...)
+	if code != 0 {
+		t.Fatalf("resume exited with %d: %s", code, stderr)
+	}
+	if got, want := table(t, stdout), table(t, straight); got != want {
+		t.Errorf("resumed run's table\n%s\nuninterrupted run's table\n%s", got, want)
+	}
+}
+
+func TestTrainResumeWithoutCheckpoint(t *testing.T) {
+	args := append([]string{"train", "--out", t.TempDir(), "--resume"}, tinyBudget...)
+	code, _, stderr := runCommand(t, args...)
+	if code != 1 || !strings.Contains(stderr, "checkpoint.json") {
+		t.Errorf("exit %d, stderr %q; want exit 1 naming the missing checkpoint.json", code, stderr)
+	}
+}

@@ -107,7 +107,11 @@ func trainModel(ctx context.Context, f *trainFlags, model string, train, test *e
 	}
 
 	start := time.Now()
-	res.trainer, err = dqn.NewTrainer(net, train, opts)
+	if f.resume {
+		res.trainer, err = dqn.Resume(opts.CheckpointDir, train, opts)
+	} else {
+		res.trainer, err = dqn.NewTrainer(net, train, opts)
+	}
 	if err != nil {
 		return nil, err
 	}
