@@ -114,6 +114,9 @@ func (n *Network) paramTensors() []safetensors.Tensor {
 // describes, LSTM or Dense. It validates the file before trusting it and
 // returns an error naming the file and the problem.
 func Load(path string) (*Network, error) {
+	if kind := archiveKind(path); kind != "" {
+		return nil, fmt.Errorf("qnet: load %s: the file is %s, not a deepq model file", path, kind)
+	}
 	f, err := safetensors.ReadFile(path, maxFileBytes)
 	if err != nil {
 		return nil, fmt.Errorf("qnet: load: %w", err)

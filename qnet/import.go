@@ -1,8 +1,11 @@
 package qnet
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
+	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -27,6 +30,10 @@ import (
 // optimizer settings; Features and Actions come from the weights, and the
 // first layer's input must equal Window*Features for a Dense network.
 func Import(path string, cfg Config) (*Network, error) {
+	if kind := archiveKind(path); kind != "" {
+		// TODO: read the HDF5 weights inside .keras archives directly.
+		return nil, fmt.Errorf("qnet: import %s: the file is %s, not safetensors; export the weights with safetensors (for Keras, save each layer's kernel, recurrent_kernel and bias)", path, kind)
+	}
 	f, err := safetensors.ReadFile(path, maxFileBytes)
 	if err != nil {
 		return nil, fmt.Errorf("qnet: import: %w", err)
@@ -337,4 +344,24 @@ func digitRun(s string) int {
 		i++
 	}
 	return i
+}
+
+// archiveKind names the container format of a file that is clearly not
+// safetensors, from its first bytes, or returns "" when it may be.
+func archiveKind(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return "a zip archive (a Keras .keras file is one)"
+	case bytes.HasPrefix(head, []byte("\x89HDF\r\n\x1a\n")):
+		return "an HDF5 file (Keras .h5 weights)"
+	}
+	return ""
 }

@@ -2,6 +2,7 @@ package qnet
 
 import (
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,6 +107,29 @@ func TestNaturalCompare(t *testing.T) {
 	for i := 0; i+1 < len(ordered); i++ {
 		if naturalCompare(ordered[i], ordered[i+1]) >= 0 || naturalCompare(ordered[i+1], ordered[i]) <= 0 {
 			t.Errorf("%q should sort before %q", ordered[i], ordered[i+1])
+		}
+	}
+}
+
+func TestImportNamesKerasArchives(t *testing.T) {
+	dir := t.TempDir()
+	for name, head := range map[string]string{
+		"model.keras": "PK\x03\x04rest of a zip",
+		"weights.h5":  "\x89HDF\r\n\x1a\nrest",
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(head), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Import(path, DefaultConfig())
+		if err == nil || !strings.Contains(err.Error(), "not safetensors") {
+			t.Errorf("%s: error %v, want one saying the file is not safetensors", name, err)
+		}
+	}
+	keras := filepath.Join("..", "..", "shared", "origin", "lstm_q_network.keras")
+	if _, err := os.Stat(keras); err == nil {
+		if _, err := Import(keras, DefaultConfig()); err == nil || !strings.Contains(err.Error(), "zip archive") {
+			t.Errorf("the earlier system's .keras file: error %v, want one naming a zip archive", err)
 		}
 	}
 }
