@@ -9,7 +9,7 @@ import (
 // It names the file, the line, the column and the value as written.
 type DataError struct {
 	File   string // path or name of the input, as given to the loader
-	Line   int    // 1-based line number in the file; 0 when no single line is at fault
+	Line   int    // 1-based line number in the file, for JSON the line the element ends on; 0 when no single line is at fault
 	Column string // CSV column name, or JSON array element as "c[12]"; empty when the whole row is at fault
 	Value  string // the offending text as written in the file; empty for an empty field
 	Reason string // expected form of the value, or how to repair the input

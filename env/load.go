@@ -74,8 +74,9 @@ func baseName(path string) string {
 }
 
 // finishSeries checks the row count and order, and sets the frequency.
-// lines holds the 1-based file line of each bar for error messages.
-func finishSeries(s *Series, lines []int, opts LoadOptions) (*Series, error) {
+// orderError builds the error for bar i, whose time relation ("is earlier
+// than" or "duplicates") to bar i-1 breaks the strictly increasing order.
+func finishSeries(s *Series, orderError func(i int, relation string) error, opts LoadOptions) (*Series, error) {
 	if n := s.Len(); n < opts.minRows() {
 		return nil, &DataError{File: s.Source, Reason: fmt.Sprintf(
 			"has %d usable rows, need at least %d (one observation window of %d bars and one step; set LoadOptions.MinRows to change)",
@@ -85,13 +86,11 @@ func finishSeries(s *Series, lines []int, opts LoadOptions) (*Series, error) {
 		if s.Times[i].After(s.Times[i-1]) {
 			continue
 		}
-		kind := "is earlier than"
+		relation := "is earlier than"
 		if s.Times[i].Equal(s.Times[i-1]) {
-			kind = "duplicates"
+			relation = "duplicates"
 		}
-		return nil, &DataError{File: s.Source, Line: lines[i], Reason: fmt.Sprintf(
-			"time %s %s the time on line %d; rows must be in strictly increasing time order",
-			formatTime(s.Times[i], s.SyntheticTimes), kind, lines[i-1])}
+		return nil, orderError(i, relation)
 	}
 	if opts.PeriodsPerYear != 0 {
 		s.PeriodsPerYear = opts.PeriodsPerYear
@@ -106,4 +105,14 @@ func finishSeries(s *Series, lines []int, opts LoadOptions) (*Series, error) {
 		return nil, fmt.Errorf("%s: %w", s.Source, err)
 	}
 	return s, nil
+}
+
+// csvOrderError returns the order error builder of finishSeries for a CSV
+// file, where lines holds the 1-based file line of each bar.
+func csvOrderError(s *Series, lines []int) func(i int, relation string) error {
+	return func(i int, relation string) error {
+		return &DataError{File: s.Source, Line: lines[i], Reason: fmt.Sprintf(
+			"time %s %s the time on line %d; rows must be in strictly increasing time order",
+			formatTime(s.Times[i], s.SyntheticTimes), relation, lines[i-1])}
+	}
 }

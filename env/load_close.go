@@ -14,7 +14,10 @@ import (
 // The time column is opts.TimeColumn, else "Date", else "Time". It holds
 // either dates as YYYY-MM-DD or decimal years such as 1991.496154, the form
 // in which R writes time-series time stamps, and the first row decides which.
-// Decimal years set Series.SyntheticTimes. The column is matched by name ignoring letter case,
+// Decimal years set Series.SyntheticTimes. Dates must fall from 1900 to
+// 2199, but decimal years may be any year in [1, 10000), because R numbers
+// a time series without a start date from year 1. The column is matched by
+// name ignoring letter case,
 // and a missing name is an error that lists the available columns. The other
 // checks are those of LoadYahooCSV that apply to one price column.
 func LoadCloseCSV(path, column string, opts LoadOptions) (*Series, error) {
@@ -78,7 +81,7 @@ func ReadCloseCSV(r io.Reader, file, column string, opts LoadOptions) (*Series, 
 		s.Close = append(s.Close, price)
 		lines = append(lines, line)
 	}
-	return finishSeries(s, lines, opts)
+	return finishSeries(s, csvOrderError(s, lines), opts)
 }
 
 func closeTimeColumn(file string, header []string, name string) (int, error) {
@@ -101,7 +104,7 @@ func parseCloseTime(file string, line int, column, text string, decimalYears boo
 		if !ok {
 			return time.Time{}, dataErrorf(file, line, column, text, "expected a date as YYYY-MM-DD, like the first row")
 		}
-		return t, nil
+		return t, checkDate(file, line, column, text, t)
 	}
 	y, ok := parseFinite(text)
 	if ok {

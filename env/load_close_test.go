@@ -122,3 +122,46 @@ func TestLoadCloseCSVSkipNullRows(t *testing.T) {
 		t.Errorf("Len %d, SkippedLines %v, expected 39 bars and line 6 skipped", s.Len(), s.SkippedLines)
 	}
 }
+
+func TestLoadCloseCSVTimeRange(t *testing.T) {
+	content := "Date,Price\n" + strings.Replace(dailyCloseRows(40), "2020-01-01", "1850-01-01", 1)
+	_, err := LoadCloseCSV(writeFile(t, "p.csv", content), "Price", LoadOptions{})
+	requireDataError(t, err, 2, "p.csv:2: Date", `"1850-01-01"`, "from 1900-01-01 to 2199-12-31")
+
+	// Decimal years are not limited to 1900-2199: R numbers a series that
+	// has no start date from year 1.
+	var b strings.Builder
+	b.WriteString("Time,Price\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "%d,%d\n", i+1, 100+i)
+	}
+	s, err := LoadCloseCSV(writeFile(t, "p.csv", b.String()), "Price", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.SyntheticTimes || s.Times[0].Year() != 1 {
+		t.Errorf("SyntheticTimes %v, first time %v, expected synthetic year 1", s.SyntheticTimes, s.Times[0])
+	}
+}
+
+func TestLoadCloseCSVMissingValues(t *testing.T) {
+	// An empty field has no text to quote, so the reason names it.
+	for value, fragment := range map[string]string{"null": `value "null"`, "": "(empty field)", "NaN": `value "NaN"`} {
+		content := "Date,Price\n" + strings.Replace(dailyCloseRows(40), "2020-01-05,54", "2020-01-05,"+value, 1)
+		path := writeFile(t, "p.csv", content)
+		_, err := LoadCloseCSV(path, "Price", LoadOptions{})
+		requireDataError(t, err, 6, "p.csv:6: Price", fragment, "set LoadOptions.SkipNullRows")
+
+		s, err := LoadCloseCSV(path, "Price", LoadOptions{SkipNullRows: true})
+		if err != nil {
+			t.Fatalf("value %q with SkipNullRows: %v", value, err)
+		}
+		if s.Len() != 39 || len(s.SkippedLines) != 1 || s.SkippedLines[0] != 6 {
+			t.Errorf("value %q: Len %d, SkippedLines %v, expected 39 bars and line 6", value, s.Len(), s.SkippedLines)
+		}
+	}
+
+	content := "Date,Price\n" + strings.Replace(dailyCloseRows(40), "2020-01-05,54", "2020-01-05,abc", 1)
+	_, err := LoadCloseCSV(writeFile(t, "p.csv", content), "Price", LoadOptions{SkipNullRows: true})
+	requireDataError(t, err, 6, "Price", `"abc"`, "expected a number")
+}

@@ -28,8 +28,11 @@ type jsonValue struct {
 // LoadOHLCVJSON reads an object of equal-length arrays "t" (Unix seconds),
 // "o", "h", "l", "c" and "v" as an OHLCV series with UTC times. Other keys
 // are ignored. A missing array, arrays of different lengths, nulls (unless
-// opts.SkipNullRows), non-numbers and the checks of LoadYahooCSV are errors
-// that name the file, line, array element and value.
+// opts.SkipNullRows), non-numbers, times that are not Unix seconds from
+// 1900 to 2199 (such as Unix milliseconds), and the checks of LoadYahooCSV
+// are errors that name the file, array element and value. The line in an
+// error is the line the element ends on, so in a file written on one line
+// only the element index locates the value.
 func LoadOHLCVJSON(path string, opts LoadOptions) (*Series, error) {
 	f, err := openData(path)
 	if err != nil {
@@ -62,23 +65,37 @@ func ReadOHLCVJSON(r io.Reader, file string, opts LoadOptions) (*Series, error) 
 	if s.Name == "" {
 		s.Name = baseName(file)
 	}
-	var barLines []int
+
+	var elements []int // index in the arrays of each bar kept
 	for i := range n {
-		line := lines.line(arrays["t"][i].offset)
 		skip, err := checkJSONNulls(lines, file, arrays, i, opts)
 		if err != nil {
 			return nil, err
 		}
 		if skip {
-			s.SkippedLines = append(s.SkippedLines, line)
+			s.SkippedLines = append(s.SkippedLines, lines.line(arrays["t"][i].offset))
 			continue
 		}
 		if err := appendJSONBar(s, lines, file, arrays, i); err != nil {
 			return nil, err
 		}
-		barLines = append(barLines, line)
+		elements = append(elements, i)
 	}
-	return finishSeries(s, barLines, opts)
+	return finishSeries(s, jsonOrderError(s, lines, arrays, elements), opts)
+}
+
+// jsonOrderError returns the order error builder of finishSeries for a JSON
+// file. It names array elements, because elements[i] is the index in the
+// arrays of bar i once null rows are skipped, and a file written on one
+// line has no line numbers to tell bars apart.
+func jsonOrderError(s *Series, lines lineIndex, arrays map[string][]jsonValue, elements []int) func(i int, relation string) error {
+	return func(i int, relation string) error {
+		k, previous := elements[i], elements[i-1]
+		v := arrays["t"][k]
+		return dataErrorf(s.Source, lines.line(v.offset), elementName("t", k), v.text,
+			"time %s %s t[%d] (%s); the values of t must be strictly increasing",
+			s.Times[i].Format(time.RFC3339), relation, previous, s.Times[i-1].Format(time.RFC3339))
+	}
 }
 
 func checkJSONNulls(lines lineIndex, file string, arrays map[string][]jsonValue, i int, opts LoadOptions) (skip bool, err error) {
@@ -102,6 +119,10 @@ func appendJSONBar(s *Series, lines lineIndex, file string, arrays map[string][]
 	if !ok {
 		return dataErrorf(file, lines.line(tv.offset), elementName("t", i), tv.text, "expected whole Unix seconds")
 	}
+	if err := checkUnixSeconds(file, lines.line(tv.offset), elementName("t", i), tv.text, seconds); err != nil {
+		return err
+	}
+
 	var values [5]float64
 	for k, key := range jsonArrays[1:] {
 		v := arrays[key][i]
@@ -116,16 +137,34 @@ func appendJSONBar(s *Series, lines lineIndex, file string, arrays map[string][]
 			return err
 		}
 	}
-	if values[1] < values[2] {
-		return dataErrorf(file, lines.line(arrays["h"][i].offset), elementName("h", i), arrays["h"][i].text,
-			"high is below low %s", arrays["l"][i].text)
+	if err := checkJSONBarRange(lines, file, arrays, i, values); err != nil {
+		return err
 	}
+
 	s.Times = append(s.Times, time.Unix(seconds, 0).UTC())
 	s.Open = append(s.Open, values[0])
 	s.High = append(s.High, values[1])
 	s.Low = append(s.Low, values[2])
 	s.Close = append(s.Close, values[3])
 	s.Volume = append(s.Volume, values[4])
+	return nil
+}
+
+// checkJSONBarRange checks that high is at least low and that open and
+// close lie within [low, high]. Prices holds o, h, l, c and v of bar i.
+func checkJSONBarRange(lines lineIndex, file string, arrays map[string][]jsonValue, i int, prices [5]float64) error {
+	if prices[1] < prices[2] {
+		return dataErrorf(file, lines.line(arrays["h"][i].offset), elementName("h", i), arrays["h"][i].text,
+			"high is below low %s", arrays["l"][i].text)
+	}
+	for _, k := range [...]int{0, 3} {
+		key := jsonArrays[k+1]
+		if outsideBarRange(prices[k], prices[1], prices[2]) {
+			v := arrays[key][i]
+			return dataErrorf(file, lines.line(v.offset), elementName(key, i), v.text,
+				"outside the bar's range from low %s to high %s", arrays["l"][i].text, arrays["h"][i].text)
+		}
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package env
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -116,7 +117,7 @@ func TestLoadOHLCVJSONErrors(t *testing.T) {
 		{"string value", at("h", 2, `"12"`), jsonLine(n, 2, 2), []string{"h[2]", "expected a number"}},
 		{"fractional time", at("t", 2, "1734954300.5"), jsonLine(n, 0, 2), []string{"t[2]", "1734954300.5", "Unix seconds"}},
 		{"high below low", at("h", 9, "90"), jsonLine(n, 2, 9), []string{"h[9]", `"90"`, "below low 108"}},
-		{"repeated time", at("t", 9, "1734956100"), jsonLine(n, 0, 9), []string{"duplicates", fmt.Sprintf("line %d", jsonLine(n, 0, 8))}},
+		{"repeated time", at("t", 9, "1734956100"), jsonLine(n, 0, 9), []string{"t[9]", `"1734956100"`, "duplicates t[8] (2024-12-23T12:15:00Z)"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -170,5 +171,165 @@ func TestLoadOHLCVJSONSkipNullRows(t *testing.T) {
 	}
 	if s.Len() != 38 || len(s.SkippedLines) != 2 || s.SkippedLines[0] != jsonLine(40, 0, 4) {
 		t.Errorf("Len %d, SkippedLines %v, expected 38 bars and lines of t[4], t[30]", s.Len(), s.SkippedLines)
+	}
+}
+
+// compactJSON removes the line breaks and indentation of ohlcvJSON, giving
+// the one-line layout that most programs write.
+func compactJSON(indented string) string {
+	return strings.NewReplacer("\n", "", " ", "").Replace(indented)
+}
+
+func TestLoadOHLCVJSONTimeUnits(t *testing.T) {
+	scale := func(factor string) func(string, int, string) string {
+		return func(key string, _ int, text string) string {
+			if key == "t" {
+				return text + factor
+			}
+			return text
+		}
+	}
+	cases := []struct {
+		name      string
+		edit      func(string, int, string) string
+		fragments []string
+	}{
+		{"milliseconds", scale("000"), []string{"t[0]", `value "1734953700000"`, "year 56948",
+			"it looks like Unix milliseconds (2024-12-23T11:35:00Z), so divide the values by 1000", "t must hold Unix seconds"}},
+		{"microseconds", scale("000000"), []string{"t[0]", "Unix microseconds (2024-12-23T11:35:00Z)"}},
+		{"nanoseconds", scale("000000000"), []string{"t[0]", "Unix nanoseconds (2024-12-23T11:35:00Z)"}},
+		{"before 1900", func(key string, i int, text string) string {
+			if key == "t" {
+				return fmt.Sprint(-2208988801 + 60*i)
+			}
+			return text
+		}, []string{"t[0]", `"-2208988801"`, "from 1900-01-01 to 2199-12-31", "year 1899"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := LoadOHLCVJSON(writeFile(t, "bars.json", ohlcvJSON(40, c.edit)), LoadOptions{})
+			requireDataError(t, err, jsonLine(40, 0, 0), append([]string{"bars.json"}, c.fragments...)...)
+		})
+	}
+
+	// A value that fits no unit gets no guess, and no year beyond what
+	// time.Time represents.
+	huge := func(key string, i int, text string) string {
+		if key == "t" && i == 0 {
+			return "9000000000000000000"
+		}
+		return text
+	}
+	_, err := LoadOHLCVJSON(writeFile(t, "bars.json", ohlcvJSON(40, huge)), LoadOptions{})
+	de := requireDataError(t, err, jsonLine(40, 0, 0), "t[0]", "t must hold Unix seconds")
+	if strings.Contains(de.Reason, "looks like") || strings.Contains(de.Reason, "year") {
+		t.Errorf("reason %q guesses a unit or year for a value that fits none", de.Reason)
+	}
+}
+
+func TestLoadOHLCVJSONTimeBounds(t *testing.T) {
+	for _, first := range []int64{-2208988800, 7258118400 - 40*60} { // 1900-01-01 and 40 minutes before 2200
+		content := ohlcvJSON(40, func(key string, i int, text string) string {
+			if key == "t" {
+				return fmt.Sprint(first + int64(60*i))
+			}
+			return text
+		})
+		if _, err := LoadOHLCVJSON(writeFile(t, "bars.json", content), LoadOptions{}); err != nil {
+			t.Errorf("first time %d: %v", first, err)
+		}
+	}
+}
+
+func TestLoadOHLCVJSONOrderByElement(t *testing.T) {
+	const n = 150
+	swap := func(key string, i int, text string) string {
+		switch {
+		case key == "t" && i == 100:
+			return fmt.Sprint(1734953700 + 300*101)
+		case key == "t" && i == 101:
+			return fmt.Sprint(1734953700 + 300*100)
+		}
+		return text
+	}
+	path := writeFile(t, "c_unsorted.json", compactJSON(ohlcvJSON(n, swap)))
+	_, err := LoadOHLCVJSON(path, LoadOptions{})
+	de := requireDataError(t, err, 1, "c_unsorted.json:1: t[101]", `value "1734983700"`,
+		"time 2024-12-23T19:55:00Z is earlier than t[100] (2024-12-23T20:00:00Z)")
+	if de.Column != "t[101]" {
+		t.Errorf("Column = %q, expected t[101]", de.Column)
+	}
+	if strings.Contains(de.Reason, "line") {
+		t.Errorf("reason %q refers to a line of a one-line JSON file", de.Reason)
+	}
+
+	// With a skipped element between them, the error names the elements
+	// compared, not the positions among the kept bars.
+	repeat := func(key string, i int, text string) string {
+		switch {
+		case key == "c" && i == 100:
+			return "null"
+		case key == "t" && i == 101:
+			return fmt.Sprint(1734953700 + 300*99)
+		}
+		return text
+	}
+	_, err = LoadOHLCVJSON(writeFile(t, "bars.json", ohlcvJSON(n, repeat)), LoadOptions{SkipNullRows: true})
+	requireDataError(t, err, jsonLine(n, 0, 101), "t[101]", "duplicates t[99]")
+}
+
+func TestLoadOHLCVJSONMissingValues(t *testing.T) {
+	const n = 40
+	nullVolume := func(key string, i int, text string) string {
+		if key == "v" && i == 12 {
+			return "null"
+		}
+		return text
+	}
+	path := writeFile(t, "bars.json", ohlcvJSON(n, nullVolume))
+	_, err := LoadOHLCVJSON(path, LoadOptions{})
+	requireDataError(t, err, jsonLine(n, 5, 12), "bars.json", "v[12]", `"null"`, "set LoadOptions.SkipNullRows")
+
+	s, err := LoadOHLCVJSON(path, LoadOptions{SkipNullRows: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Len() != n-1 || len(s.SkippedLines) != 1 || s.SkippedLines[0] != jsonLine(n, 0, 12) {
+		t.Errorf("Len %d, SkippedLines %v, expected %d bars and the line of t[12]", s.Len(), s.SkippedLines, n-1)
+	}
+
+	// NaN is not valid JSON, so it is a syntax error whatever the option.
+	nan := func(key string, i int, text string) string {
+		if key == "c" && i == 3 {
+			return "NaN"
+		}
+		return text
+	}
+	_, err = LoadOHLCVJSON(writeFile(t, "bars.json", ohlcvJSON(n, nan)), LoadOptions{SkipNullRows: true})
+	requireDataError(t, err, jsonLine(n, 4, 3), "bars.json", "invalid JSON")
+}
+
+func TestLoadOHLCVJSONOpenCloseRange(t *testing.T) {
+	// Bar 5 has o 105, h 107, l 104 and c 106.
+	cases := []struct {
+		name      string
+		key       string
+		value     string
+		fragments []string
+	}{
+		{"close above high", "c", "107.5", []string{"c[5]", `"107.5"`, "outside the bar's range from low 104 to high 107"}},
+		{"open below low", "o", "103", []string{"o[5]", `"103"`, "outside"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			content := ohlcvJSON(40, func(key string, i int, text string) string {
+				if key == c.key && i == 5 {
+					return c.value
+				}
+				return text
+			})
+			_, err := LoadOHLCVJSON(writeFile(t, "bars.json", content), LoadOptions{})
+			requireDataError(t, err, jsonLine(40, slices.Index(jsonArrays[:], c.key), 5), c.fragments...)
+		})
 	}
 }

@@ -15,9 +15,11 @@ var yahooColumns = [...]string{"Date", "Open", "High", "Low", "Close", "Volume"}
 // price the environment trades at.
 //
 // Errors name the file, line, column and value: missing values (unless
-// opts.SkipNullRows), non-positive prices, negative volume, High below Low,
-// unparsable dates, dates out of order or repeated, rows with the wrong
-// number of fields, and fewer than opts.MinRows rows.
+// opts.SkipNullRows), non-numbers, non-positive prices, negative volume,
+// High below Low, Open or Close outside [Low, High] by more than a relative
+// 1e-9, unparsable dates, dates before 1900 or after 2199, dates out of
+// order or repeated, rows with the wrong number of fields, and fewer than
+// opts.MinRows rows.
 func LoadYahooCSV(path string, opts LoadOptions) (*Series, error) {
 	f, err := openData(path)
 	if err != nil {
@@ -66,7 +68,7 @@ func ReadYahooCSV(r io.Reader, file string, opts LoadOptions) (*Series, error) {
 		}
 		lines = append(lines, line)
 	}
-	return finishSeries(s, lines, opts)
+	return finishSeries(s, csvOrderError(s, lines), opts)
 }
 
 // checkNullFields reports whether a row with missing values should be
@@ -89,6 +91,9 @@ func appendYahooRow(s *Series, file string, line int, record []string, index [le
 	if !ok {
 		return dataErrorf(file, line, "Date", record[index[0]], "expected a date as YYYY-MM-DD")
 	}
+	if err := checkDate(file, line, "Date", record[index[0]], date); err != nil {
+		return err
+	}
 	var values [4]float64
 	for k := range values {
 		v, err := parsePrice(file, line, yahooColumns[k+1], record[index[k+1]])
@@ -102,6 +107,9 @@ func appendYahooRow(s *Series, file string, line int, record []string, index [le
 		return err
 	}
 	if err := checkHighLow(file, line, values[1], values[2]); err != nil {
+		return err
+	}
+	if err := checkOpenClose(file, line, values[0], values[1], values[2], values[3]); err != nil {
 		return err
 	}
 	s.Times = append(s.Times, date)

@@ -2,6 +2,7 @@ package env
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -96,9 +97,13 @@ func TestLoadYahooCSVErrors(t *testing.T) {
 		{"negative price", at(3, func(f []string) []string { f[3] = "-1.5"; return f }),
 			5, []string{"Low", `"-1.5"`, "positive price"}},
 		{"infinite price", at(3, func(f []string) []string { f[2] = "Inf"; return f }),
-			5, []string{"High", `"Inf"`}},
+			5, []string{"High", `"Inf"`, "expected a finite positive price"}},
+		{"overflowing price", at(3, func(f []string) []string { f[2] = "1e999"; return f }),
+			5, []string{"High", `"1e999"`, "finite"}},
 		{"text price", at(3, func(f []string) []string { f[1] = "abc"; return f }),
-			5, []string{"Open", `"abc"`}},
+			5, []string{"Open", `"abc"`, "expected a number"}},
+		{"text volume", at(3, func(f []string) []string { f[6] = "12k"; return f }),
+			5, []string{"Volume", `"12k"`, "expected a number"}},
 		{"negative volume", at(3, func(f []string) []string { f[6] = "-5"; return f }),
 			5, []string{"Volume", `"-5"`, "non-negative"}},
 		{"bad date", at(9, func(f []string) []string { f[0] = "2020-13-01"; return f }),
@@ -192,5 +197,124 @@ func TestLoadDispatch(t *testing.T) {
 	s, err = Load(writeFile(t, "p.json", ohlcvJSON(40, nil)), LoadOptions{})
 	if err != nil || !s.HasOHLCV {
 		t.Fatalf("JSON: %v", err)
+	}
+}
+
+// TestLoadYahooCSVMissingValues covers each kind of missing value: by
+// default it is an error that names the cell and the option, and with
+// SkipNullRows the row is dropped and its line recorded.
+func TestLoadYahooCSVMissingValues(t *testing.T) {
+	cases := []struct {
+		name      string
+		change    func(f []string) []string
+		fragments []string
+	}{
+		{"null row", func(f []string) []string { return []string{f[0], "null", "null", "null", "null", "null", "null"} },
+			[]string{"p.csv:12: Open", `value "null"`, "missing value"}},
+		{"empty close", func(f []string) []string { f[4] = ""; return f },
+			[]string{"p.csv:12: Close", "missing value (empty field)"}},
+		{"null volume", func(f []string) []string { f[6] = "null"; return f },
+			[]string{"p.csv:12: Volume", `value "null"`}},
+		{"NaN close", func(f []string) []string { f[4] = "NaN"; return f },
+			[]string{"p.csv:12: Close", `value "NaN"`}},
+		{"lower-case nan", func(f []string) []string { f[2] = "nan"; return f },
+			[]string{"p.csv:12: High", `value "nan"`}},
+	}
+	for _, c := range cases {
+		edit := func(i int, f []string) []string {
+			if i == 10 {
+				return c.change(f)
+			}
+			return f
+		}
+		path := writeFile(t, "p.csv", yahooCSV(40, edit))
+		t.Run(c.name+" default", func(t *testing.T) {
+			_, err := LoadYahooCSV(path, LoadOptions{})
+			requireDataError(t, err, 12, append(c.fragments, "set LoadOptions.SkipNullRows")...)
+		})
+		t.Run(c.name+" skipped", func(t *testing.T) {
+			s, err := LoadYahooCSV(path, LoadOptions{SkipNullRows: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Len() != 39 {
+				t.Errorf("Len = %d, expected 39", s.Len())
+			}
+			if !slices.Equal(s.SkippedLines, []int{12}) {
+				t.Errorf("SkippedLines = %v, expected [12]", s.SkippedLines)
+			}
+		})
+	}
+}
+
+func TestLoadYahooCSVOpenCloseRange(t *testing.T) {
+	// Row 4 of yahooCSV has Low 106.1736, High 108.1736 and Close 107.1736.
+	cases := []struct {
+		name      string
+		column    int
+		value     string
+		fragments []string
+	}{
+		{"close above high", 4, "108.5", []string{"p.csv:6: Close", `"108.5"`, "outside the bar's range from Low 106.1736 to High 108.1736"}},
+		{"close below low", 4, "106", []string{"Close", `"106"`, "outside"}},
+		{"open above high", 1, "108.2", []string{"p.csv:6: Open", `"108.2"`, "outside"}},
+		{"open below low", 1, "106.1", []string{"Open", `"106.1"`, "outside"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			content := yahooCSV(40, func(i int, f []string) []string {
+				if i == 4 {
+					f[c.column] = c.value
+				}
+				return f
+			})
+			_, err := LoadYahooCSV(writeFile(t, "p.csv", content), LoadOptions{SkipNullRows: true})
+			requireDataError(t, err, 6, c.fragments...)
+		})
+	}
+
+	// Open and Close on the bounds, or beyond them by rounding, are accepted.
+	content := yahooCSV(40, func(i int, f []string) []string {
+		switch i {
+		case 4:
+			f[1], f[4] = f[3], f[2]
+		case 5:
+			f[1], f[2], f[3], f[4] = "100.00000000001", "100", "99", "98.9999999999"
+		}
+		return f
+	})
+	if _, err := LoadYahooCSV(writeFile(t, "p.csv", content), LoadOptions{}); err != nil {
+		t.Errorf("prices on or within 1e-9 of the bar's range: %v", err)
+	}
+}
+
+func TestLoadYahooCSVDateRange(t *testing.T) {
+	cases := []struct {
+		name  string
+		first string
+		ok    bool
+	}{
+		{"1899", "1899-12-31", false},
+		{"1900", "1900-01-01", true},
+		{"2199", "2199-11-01", true},
+		{"2200", "2200-01-01", false},
+		{"year 9999", "9999-01-01", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			start, _ := time.Parse(time.DateOnly, c.first)
+			content := yahooCSV(40, func(i int, f []string) []string {
+				f[0] = start.AddDate(0, 0, i).Format(time.DateOnly)
+				return f
+			})
+			_, err := LoadYahooCSV(writeFile(t, "p.csv", content), LoadOptions{})
+			if c.ok {
+				if err != nil {
+					t.Errorf("date %s: %v", c.first, err)
+				}
+				return
+			}
+			requireDataError(t, err, 2, "p.csv:2: Date", strconv.Quote(c.first), "from 1900-01-01 to 2199-12-31")
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package env
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -18,6 +19,61 @@ func parseDate(text string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// Calendar times outside [earliestTime, latestTime) are rejected as
+// implausible for price data. The bounds catch time stamps in the wrong
+// unit, such as Unix milliseconds read as seconds, which would otherwise
+// load as dates tens of thousands of years ahead and distort the detected
+// bar frequency.
+var (
+	earliestTime = time.Date(1900, time.January, 1, 0, 0, 0, 0, time.UTC)
+	latestTime   = time.Date(2200, time.January, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// timeRangeText describes the accepted range in error messages.
+const timeRangeText = "from 1900-01-01 to 2199-12-31"
+
+func isPlausibleTime(t time.Time) bool {
+	return !t.Before(earliestTime) && t.Before(latestTime)
+}
+
+// checkDate rejects a parsed CSV date outside the accepted range.
+func checkDate(file string, line int, column, text string, t time.Time) error {
+	if isPlausibleTime(t) {
+		return nil
+	}
+	return dataErrorf(file, line, column, text, "date is outside the accepted range %s", timeRangeText)
+}
+
+// unixTimeUnits are the finer units that JSON time stamps are often
+// written in by mistake, with the factor to seconds.
+var unixTimeUnits = [...]struct {
+	name    string
+	perUnit int64
+}{{"milliseconds", 1e3}, {"microseconds", 1e6}, {"nanoseconds", 1e9}}
+
+// checkUnixSeconds rejects a Unix time in seconds outside the accepted
+// range. The error names the first finer unit in which the value would be
+// a date in range, if there is one.
+func checkUnixSeconds(file string, line int, column, text string, seconds int64) error {
+	if seconds >= earliestTime.Unix() && seconds < latestTime.Unix() {
+		return nil
+	}
+	reason := fmt.Sprintf("as Unix seconds this is outside the accepted range %s", timeRangeText)
+	// Years are shown only where time.Time represents them exactly.
+	if math.Abs(float64(seconds)) < 1e15 {
+		reason += fmt.Sprintf(" (year %d)", time.Unix(seconds, 0).UTC().Year())
+	}
+	for _, unit := range unixTimeUnits {
+		t := time.Unix(seconds/unit.perUnit, 0).UTC()
+		if isPlausibleTime(t) {
+			reason += fmt.Sprintf("; it looks like Unix %s (%s), so divide the values by %d",
+				unit.name, t.Format(time.RFC3339), unit.perUnit)
+			break
+		}
+	}
+	return dataErrorf(file, line, column, text, "%s; t must hold Unix seconds", reason)
 }
 
 // isNullField reports whether a field is one of the markers for a missing
@@ -63,8 +119,13 @@ func formatTime(t time.Time, synthetic bool) string {
 
 // parsePrice parses a price field, which must be a positive finite number.
 func parsePrice(file string, line int, column, text string) (float64, error) {
-	v, ok := parseFinite(text)
-	if !ok || v <= 0 {
+	v, err := strconv.ParseFloat(text, 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange):
+		return 0, dataErrorf(file, line, column, text, "expected a number")
+	case math.IsInf(v, 0) || math.IsNaN(v):
+		return 0, dataErrorf(file, line, column, text, "expected a finite positive price")
+	case v <= 0:
 		return 0, dataErrorf(file, line, column, text, "expected a positive price")
 	}
 	return v, nil
@@ -72,22 +133,57 @@ func parsePrice(file string, line int, column, text string) (float64, error) {
 
 // parseVolume parses a volume field, which must be a non-negative finite number.
 func parseVolume(file string, line int, column, text string) (float64, error) {
-	v, ok := parseFinite(text)
-	if !ok || v < 0 {
+	v, err := strconv.ParseFloat(text, 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange):
+		return 0, dataErrorf(file, line, column, text, "expected a number")
+	case math.IsInf(v, 0) || math.IsNaN(v):
+		return 0, dataErrorf(file, line, column, text, "expected a finite non-negative volume")
+	case v < 0:
 		return 0, dataErrorf(file, line, column, text, "expected a non-negative volume")
 	}
 	return v, nil
 }
 
 func nullValueError(file string, line int, column, text string) error {
+	what := "missing value"
+	if text == "" {
+		what = "missing value (empty field)"
+	}
 	return dataErrorf(file, line, column, text,
-		"missing value; remove the row or set LoadOptions.SkipNullRows to skip rows with null or empty values")
+		"%s; remove the row or set LoadOptions.SkipNullRows to skip rows with null, NaN or empty values", what)
 }
 
 func checkHighLow(file string, line int, high, low float64) error {
 	if high < low {
 		return dataErrorf(file, line, "High", strconv.FormatFloat(high, 'g', -1, 64),
 			"High is below Low %v", low)
+	}
+	return nil
+}
+
+// barRangeTolerance is the relative amount by which Open or Close may lie
+// outside [Low, High] before a bar is rejected, so that prices rounded to a
+// few decimals in the source still pass.
+const barRangeTolerance = 1e-9
+
+// outsideBarRange reports whether price lies outside [low, high] by more
+// than barRangeTolerance. Prices are positive, so the bounds scale safely.
+func outsideBarRange(price, high, low float64) bool {
+	return price < low*(1-barRangeTolerance) || price > high*(1+barRangeTolerance)
+}
+
+// checkOpenClose checks that Open and Close of a CSV row lie within
+// [Low, High]. Call it after checkHighLow.
+func checkOpenClose(file string, line int, open, high, low, close float64) error {
+	for _, p := range [...]struct {
+		name  string
+		value float64
+	}{{"Open", open}, {"Close", close}} {
+		if outsideBarRange(p.value, high, low) {
+			return dataErrorf(file, line, p.name, strconv.FormatFloat(p.value, 'g', -1, 64),
+				"%s is outside the bar's range from Low %v to High %v", p.name, low, high)
+		}
 	}
 	return nil
 }
