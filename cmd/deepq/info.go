@@ -25,7 +25,11 @@ func runInfo(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "cpus:          %d\n", runtime.NumCPU())
 	fmt.Fprintf(stdout, "cpu model:     %s\n", model)
 	fmt.Fprintf(stdout, "cpu features:  %s\n", features)
-	fmt.Fprintf(stdout, "kernel level:  %s (available: %s)\n", kernels.Impl(), strings.Join(kernels.Levels(), ", "))
+	levels := kernels.Levels()
+	fmt.Fprintf(stdout, "kernel level:  %s (available: %s)\n", kernels.Impl(), strings.Join(levels, ", "))
+	if len(levels) == 1 && levels[0] == "generic" {
+		fmt.Fprintln(stdout, "               the assembly levels are not built yet, so every CPU runs the generic Go kernels")
+	}
 	return nil
 }
 

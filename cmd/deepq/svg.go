@@ -39,13 +39,20 @@ func equitySVG(r *env.BacktestResult, name string) []byte {
 	return b.Bytes()
 }
 
-// trainingSVG draws the mean loss and the return of each episode.
+// trainingSVG draws the mean loss and the return of each episode. An
+// episode without training steps, such as one spent in the warm-up, has no
+// loss point, because its MeanLoss of 0 is not a measured loss.
 func trainingSVG(h []dqn.EpisodeStats) []byte {
 	loss := make([]float64, len(h))
 	ret := make([]float64, len(h))
 	testRet := make([]float64, len(h))
+	var trainSteps int64 // cumulative training steps before episode i
 	for i, e := range h {
 		loss[i], ret[i], testRet[i] = e.MeanLoss, e.Return, math.NaN()
+		if e.TrainSteps == trainSteps {
+			loss[i] = math.NaN()
+		}
+		trainSteps = e.TrainSteps
 		if e.Test != nil {
 			testRet[i] = math.Log1p(e.Test.TotalReturn)
 		}
