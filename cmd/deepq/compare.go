@@ -15,7 +15,11 @@ import (
 const compareUsage = `Train the Dense and the LSTM Q-network on the same data with the same seed
 and budget, then print their test-span metrics beside buy-and-hold with the
 training wall time, throughput and memory of each. The flags are those of
-train without --model; checkpoints go to --out/dense and --out/lstm.`
+train without --model and --resume.
+
+Writes to --out/dense and --out/lstm what train writes to --out:
+model.safetensors, normalizer.json, metrics.json, equity.svg, training.svg
+and checkpoint/. Either directory's model.safetensors can be passed to eval.`
 
 func runCompare(args []string, stdout, stderr io.Writer) error {
 	var f trainFlags
@@ -24,16 +28,27 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := f.validate(); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	train, test, err := loadTrainTest(f.dataFlags)
+	train, test, err := loadTrainTest(f.dataFlags, f.window)
 	if err != nil {
 		return err
 	}
 
+	// Both output directories are checked before the first model trains,
+	// so that a problem with the second does not waste the first run.
 	models := []string{"dense", "lstm"}
-	results := make([]*trainResult, len(models))
 	out := f.out
+	for _, model := range models {
+		if err := prepareOutDir(filepath.Join(out, model), false, f.force); err != nil {
+			return err
+		}
+	}
+
+	results := make([]*trainResult, len(models))
 	for i, model := range models {
 		runtime.GC()
 		f.out = filepath.Join(out, model)
@@ -41,6 +56,9 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 		results[i], err = trainModel(ctx, &f, model, train, test, reporter.report)
 		reporter.finish()
 		if err != nil {
+			return fmt.Errorf("%s: %w", model, err)
+		}
+		if err := writeRunFiles(f.out, results[i], &f, train, test); err != nil {
 			return fmt.Errorf("%s: %w", model, err)
 		}
 	}
@@ -55,7 +73,7 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 	row("total return", percent(m0.BuyHoldReturn), func(r *trainResult) string { return percent(r.backtest.Metrics.TotalReturn) })
 	row("Sharpe (annualised)", fmt.Sprintf("%.2f", m0.BuyHoldSharpe), func(r *trainResult) string { return fmt.Sprintf("%.2f", r.backtest.Metrics.Sharpe) })
 	row("max drawdown", percent(m0.BuyHoldMaxDrawdown), func(r *trainResult) string { return percent(r.backtest.Metrics.MaxDrawdown) })
-	row("win rate", "-", func(r *trainResult) string { return percent(r.backtest.Metrics.WinRate) })
+	row("win rate", "-", func(r *trainResult) string { return winRate(r.backtest.Metrics) })
 	row("trades", "1", func(r *trainResult) string { return fmt.Sprint(r.backtest.Metrics.Trades) })
 	row("exposure", "100.0%", func(r *trainResult) string { return percent(r.backtest.Metrics.Exposure) })
 	row("training wall time", "-", func(r *trainResult) string { return r.wall.Round(10 * time.Millisecond).String() })
@@ -67,5 +85,6 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 	tw.Flush()
 	fmt.Fprintln(stdout, "\nnetwork memory: weights, gradients, Adam moments and workspaces (qnet Memory);")
 	fmt.Fprintln(stdout, "peak heap: the largest live heap sampled after each training tick (runtime/metrics).")
+	fmt.Fprintf(stdout, "\nFiles in %s and %s\n", filepath.Join(out, models[0]), filepath.Join(out, models[1]))
 	return nil
 }

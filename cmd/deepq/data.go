@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,36 +11,99 @@ import (
 )
 
 // loadSeries reads a price file, or the embedded data when path is empty.
-func loadSeries(path, column string) (*env.Series, error) {
+// The command checks the number of bars itself with checkBars, so the
+// loader's own minimum is lowered to the 2 bars it needs to detect the bar
+// frequency.
+func loadSeries(path, column string, window int) (*env.Series, error) {
 	if path == "" {
 		if column == "" {
 			column = "DAX"
 		}
 		return env.Embedded(column)
 	}
-	return env.Load(path, env.LoadOptions{Column: column, SkipNullRows: true})
+	s, err := env.Load(path, env.LoadOptions{Column: column, SkipNullRows: true, MinRows: 2})
+	if err != nil {
+		return nil, rephraseLoadError(err, window)
+	}
+	return s, nil
 }
 
-// loadTrainTest returns the training and test spans the data flags select.
-func loadTrainTest(d dataFlags) (train, test *env.Series, err error) {
-	all, err := loadSeries(d.data, d.priceColumn)
+// rephraseLoadError replaces the loader's advice to set
+// env.LoadOptions.MinRows, which a command-line user cannot do, with the
+// number of bars the command needs.
+func rephraseLoadError(err error, window int) error {
+	var de *env.DataError
+	if !errors.As(err, &de) || !strings.Contains(de.Reason, "LoadOptions") {
+		return err
+	}
+	short := *de
+	short.Reason = fmt.Sprintf("has fewer than 2 usable rows, but deepq needs at least %d bars (--window %d plus 2)", window+2, window)
+	return &short
+}
+
+// checkBars checks that s is long enough for observations of window bars.
+// name describes s in the message, such as "--data prices.csv".
+func checkBars(name string, s *env.Series, window int) error {
+	if s.Len() >= window+2 {
+		return nil
+	}
+	return fmt.Errorf("%s has %d bars, but deepq needs at least %d (--window %d plus 2); use a longer file or a smaller --window",
+		name, s.Len(), window+2, window)
+}
+
+// loadTrainTest returns the training and test spans the data flags select,
+// each with enough bars for observations of window bars.
+func loadTrainTest(d dataFlags, window int) (train, test *env.Series, err error) {
+	if d.testData != "" && d.split != "" {
+		return nil, nil, usagef("--split and --test-data are exclusive: the test span is either a part of --data or a separate file")
+	}
+	all, err := loadSeries(d.data, d.priceColumn, window)
 	if err != nil {
 		return nil, nil, err
 	}
-	if d.testData != "" {
-		if d.split != "" {
-			return nil, nil, usagef("--split and --test-data are exclusive: the test span is either a part of --data or a separate file")
-		}
-		test, err := loadSeries(d.testData, d.priceColumn)
-		if err != nil {
+	if d.data != "" {
+		if err := checkBars("--data "+d.data, all, window); err != nil {
 			return nil, nil, err
+		}
+	}
+	if d.testData != "" {
+		test, err = loadSeries(d.testData, d.priceColumn, window)
+		if err != nil {
+			return nil, nil, explainTestDataError(err, d)
 		}
 		if test.HasOHLCV != all.HasOHLCV {
 			return nil, nil, fmt.Errorf("--data %s and --test-data %s differ in kind (OHLCV or close-only); use files of the same format", all.Name, test.Name)
 		}
-		return all, test, nil
+		train = all
+	} else if train, test, err = splitSeries(all, d.split, d.data == ""); err != nil {
+		return nil, nil, err
 	}
-	return splitSeries(all, d.split, d.data == "")
+
+	trainName, testName := "the training span of "+all.Name, "the test span of "+all.Name
+	if d.testData != "" {
+		trainName, testName = "--data "+d.data, "--test-data "+d.testData
+	}
+	if err := checkBars(trainName, train, window); err != nil {
+		return nil, nil, err
+	}
+	if err := checkBars(testName, test, window); err != nil {
+		return nil, nil, err
+	}
+	return train, test, nil
+}
+
+// explainTestDataError adds to a missing-column error of the --test-data
+// file that --price-column, or its absence, applies to both files.
+func explainTestDataError(err error, d dataFlags) error {
+	var de *env.DataError
+	if !errors.As(err, &de) || !strings.Contains(de.Reason, "not found") {
+		return err
+	}
+	column := "no --price-column, so both files are read as Yahoo CSVs or OHLCV JSON"
+	if d.priceColumn != "" {
+		column = fmt.Sprintf("--price-column %q is read from both files", d.priceColumn)
+	}
+	return fmt.Errorf("--test-data: %w (--test-data is read like --data: %s; use files with the same columns)", err, column)
 }
 
 // splitSeries splits s at a date or a fraction. An empty split uses the

@@ -25,11 +25,17 @@ func usagef(format string, args ...any) error {
 }
 
 // newFlagSet returns a flag set whose --help prints usage and the flags to
-// stdout.
+// stdout. A command without flags gets no "Flags:" section.
 func newFlagSet(name, usage string, stdout io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("deepq "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
+		flags := 0
+		fs.VisitAll(func(*flag.Flag) { flags++ })
+		if flags == 0 {
+			fmt.Fprintf(stdout, "Usage: deepq %s\n\n%s\n", name, usage)
+			return
+		}
 		fmt.Fprintf(stdout, "Usage: deepq %s [flags]\n\n%s\n\nFlags:\n", name, usage)
 		fs.SetOutput(stdout)
 		fs.PrintDefaults()
@@ -98,6 +104,7 @@ type trainFlags struct {
 	window       int
 	loss         string
 	resume       bool
+	force        bool
 }
 
 // Defaults of the train command: 3 200 environment steps and 551 training
@@ -118,11 +125,16 @@ func (f *trainFlags) register(fs *flag.FlagSet, withModel bool) {
 		fs.StringVar(&f.model, "model", "lstm", "Q-network: lstm (LSTM(64) -> LSTM(32) -> Dense(64)) or dense (Dense(64) -> Dense(32) -> Dense(8))")
 		fs.BoolVar(&f.resume, "resume", false, "continue the checkpoint in --out/checkpoint up to --episodes episodes; the network, settings and normaliser come from the checkpoint, the data from --data")
 	}
+	fs.BoolVar(&f.force, "force", false, "start a new run even if --out/checkpoint holds an earlier run's checkpoint, deleting that checkpoint's files")
 	fs.IntVar(&f.envs, "envs", defaultEnvs, "environments stepped in lockstep, each from its own random start bar")
 	fs.IntVar(&f.episodes, "episodes", defaultEpisodes, "training episodes; a checkpoint is written after each")
 	fs.IntVar(&f.episodeTicks, "episode-steps", defaultEpisodeTicks, "steps per environment per episode, so an episode has envs x episode-steps environment steps")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the network's initial weights, dropout, exploration, replay sampling and start bars")
-	fs.StringVar(&f.out, "out", "out", "output `directory` for the model, metrics.json, normalizer.json, SVG charts and checkpoints")
+	outUsage := "output `directory` for the model, metrics.json, normalizer.json, SVG charts and checkpoints"
+	if !withModel {
+		outUsage = "output `directory`: the dense and lstm subdirectories each get the files train writes (model, metrics.json, normalizer.json, SVG charts and checkpoints)"
+	}
+	fs.StringVar(&f.out, "out", "out", outUsage)
 	fs.Float64Var(&f.gamma, "gamma", d.Gamma, "discount factor of future rewards, in [0, 1]")
 	fs.IntVar(&f.batch, "batch", d.BatchSize, "transitions per training step")
 	fs.IntVar(&f.replay, "replay", d.ReplayCapacity, "replay buffer capacity in transitions (12 bytes each)")
@@ -142,6 +154,9 @@ func (f *trainFlags) register(fs *flag.FlagSet, withModel bool) {
 
 // configs turns the flags into the network, environment and DQN settings.
 func (f *trainFlags) configs() (qnet.Config, env.Config, dqn.Config, error) {
+	if err := f.validate(); err != nil {
+		return qnet.Config{}, env.Config{}, dqn.Config{}, err
+	}
 	e := env.DefaultConfig()
 	e.Window, e.CostBps = f.window, f.costBps
 	if err := e.Validate(); err != nil {

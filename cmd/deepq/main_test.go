@@ -5,11 +5,17 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/deepq-go/deepq/dqn"
+	"github.com/deepq-go/deepq/env"
 )
 
 // tinyBudget trains for 2 episodes of 20 steps of 4 environments, with a
@@ -175,7 +181,8 @@ func TestTrainOnCryptoJSON(t *testing.T) {
 }
 
 func TestCompareTinyBudget(t *testing.T) {
-	args := append([]string{"compare", "--out", t.TempDir()}, tinyBudget...)
+	out := t.TempDir()
+	args := append([]string{"compare", "--out", out}, tinyBudget...)
 	args = append(args, "--episodes", "1", "--warmup", "64", "--batch", "8")
 	code, stdout, stderr := runCommand(t, args...)
 	if code != 0 {
@@ -184,6 +191,35 @@ func TestCompareTinyBudget(t *testing.T) {
 	for _, want := range []string{"dense", "lstm", "buy & hold", "training wall time", "training steps/s", "peak heap", "network memory"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("compare output lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, model := range []string{"dense", "lstm"} {
+		dir := filepath.Join(out, model)
+		for _, name := range []string{modelFile, normalizerFile, metricsFile, equityFile, trainingFile, "checkpoint/checkpoint.json"} {
+			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+				t.Errorf("compare output file missing: %v", err)
+			}
+		}
+		code, evalOut, stderr := runCommand(t, "eval", "--model", filepath.Join(dir, modelFile))
+		if code != 0 {
+			t.Errorf("eval of compare's %s model exited with %d: %s", model, code, stderr)
+			continue
+		}
+		if !strings.Contains(evalOut, "total return") {
+			t.Errorf("eval of compare's %s model printed no table:\n%s", model, evalOut)
+		}
+	}
+
+	// A second compare into the same --out meets both old checkpoints.
+	code, _, stderr = runCommand(t, args...)
+	if code != 1 || !strings.Contains(stderr, "--force") {
+		t.Errorf("second compare into %s exited with %d, stderr %q; expected 1 suggesting --force", out, code, stderr)
+	}
+
+	_, help, _ := runCommand(t, "compare", "--help")
+	for _, want := range []string{"--out/dense and --out/lstm", "model.safetensors", "normalizer.json", "dense and lstm subdirectories"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("compare --help lacks %q:\n%s", want, help)
 		}
 	}
 }
@@ -212,15 +248,15 @@ func TestBadCommandLines(t *testing.T) {
 		{"unknown flag", []string{"train", "--speed", "3"}, 2, "flag provided but not defined"},
 		{"bad model kind", []string{"train", "--model", "gru"}, 2, `--model is "gru", expected lstm or dense`},
 		{"bad number", []string{"train", "--envs", "many"}, 2, "invalid value"},
-		{"zero envs", []string{"train", "--envs", "0"}, 2, "Envs is 0"},
-		{"bad gamma", []string{"train", "--gamma", "2"}, 2, "Gamma is 2"},
+		{"zero envs", []string{"train", "--envs", "0"}, 2, "--envs is 0"},
+		{"bad gamma", []string{"train", "--gamma", "2"}, 2, "--gamma is 2"},
 		{"bad split", []string{"train", "--split", "soon"}, 2, `--split is "soon"`},
 		{"split and test data", []string{"train", "--split", "0.5", "--test-data", "x.csv"}, 2, "exclusive"},
 		{"stray argument", []string{"train", "data.csv"}, 2, "unexpected argument"},
 		{"missing data file", []string{"train", "--data", missing}, 1, "no such file"},
 		{"missing price column", []string{"train", "--price-column", "NIKKEI"}, 1, "NIKKEI"},
 		{"eval without model", []string{"eval"}, 2, "--model is missing"},
-		{"eval missing model", []string{"eval", "--model", missing}, 1, "normalizer.json"},
+		{"eval missing model", []string{"eval", "--model", missing}, 1, "model file " + missing + " not found"},
 		{"eval bad model", []string{"eval", "--model", notAModel, "--normalizer", notAModel}, 1, "not a valid normalizer.json"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -284,5 +320,396 @@ func TestTrainResumeWithoutCheckpoint(t *testing.T) {
 	code, _, stderr := runCommand(t, args...)
 	if code != 1 || !strings.Contains(stderr, "checkpoint.json") {
 		t.Errorf("exit %d, stderr %q; want exit 1 naming the missing checkpoint.json", code, stderr)
+	}
+}
+
+func TestBadFlagValuesNameTheFlag(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--episodes", "-1"}, "--episodes is -1, expected a whole number of at least 1"},
+		{[]string{"--window", "0"}, "--window is 0, expected a whole number of at least 1"},
+		{[]string{"--cost-bps", "-5"}, "--cost-bps is -5, expected basis points in [0, 10000)"},
+		{[]string{"--cost-bps", "NaN"}, "--cost-bps is NaN"},
+		{[]string{"--episode-steps", "0"}, "--episode-steps is 0"},
+		{[]string{"--envs", "-3"}, "--envs is -3"},
+		{[]string{"--batch", "0"}, "--batch is 0"},
+		{[]string{"--replay", "0"}, "--replay is 0, expected a number of transitions from --batch (64)"},
+		{[]string{"--replay", "100000000"}, "--replay is 100000000"},
+		{[]string{"--warmup", "-1"}, "--warmup is -1, expected a whole number of at least 0"},
+		{[]string{"--train-every", "0"}, "--train-every is 0"},
+		{[]string{"--target-update", "0"}, "--target-update is 0"},
+		{[]string{"--tau", "1.5"}, "--tau is 1.5, expected a number in [0, 1]"},
+		{[]string{"--tau", "-0.1"}, "--tau is -0.1"},
+		{[]string{"--gamma", "NaN"}, "--gamma is NaN"},
+		{[]string{"--epsilon-start", "2"}, "--epsilon-start is 2, expected a number in [0, 1]"},
+		{[]string{"--epsilon-end", "-0.5"}, "--epsilon-end is -0.5"},
+		{[]string{"--epsilon-decay", "-5"}, "--epsilon-decay is -5, expected 0 (three quarters of the run's environment steps)"},
+		{[]string{"--epsilon-schedule", "step"}, `--epsilon-schedule is "step"`},
+		{[]string{"--epsilon-schedule", "exponential", "--epsilon-end", "0"}, "positive --epsilon-start and --epsilon-end"},
+		{[]string{"--loss", "abs"}, `--loss is "abs", expected mse or huber`},
+		{[]string{"--lr", "0"}, "--lr is 0, expected a positive finite learning rate"},
+		{[]string{"--lr", "-1"}, "--lr is -1"},
+		{[]string{"--lr", "NaN"}, "--lr is NaN"},
+		{[]string{"--lr", "Inf"}, "--lr is +Inf"},
+	} {
+		for _, cmd := range []string{"train", "compare"} {
+			t.Run(cmd+" "+strings.Join(c.args, " "), func(t *testing.T) {
+				out := filepath.Join(t.TempDir(), "out")
+				// A missing data file shows that the flags are checked before any data is read.
+				args := append([]string{cmd, "--out", out, "--data", filepath.Join(t.TempDir(), "missing.csv")}, c.args...)
+				code, _, stderr := runCommand(t, args...)
+				if code != 2 {
+					t.Errorf("exit code %d, expected 2; stderr: %s", code, stderr)
+				}
+				if !strings.Contains(stderr, c.want) {
+					t.Errorf("stderr lacks %q:\n%s", c.want, stderr)
+				}
+				for _, field := range []string{"Config.", "Episodes is", "EpisodeTicks", "ReplayCapacity", "learning rate 0", "dqn:", "env:", "qnet:"} {
+					if strings.Contains(stderr, field) {
+						t.Errorf("stderr names the library field %q:\n%s", field, stderr)
+					}
+				}
+				if _, err := os.Stat(out); err == nil {
+					t.Errorf("a rejected command line created the output directory %s", out)
+				}
+			})
+		}
+	}
+}
+
+func TestTrainChecksOutBeforeTraining(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, modelFile), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"train", "--model", "dense", "--out", dir}, tinyBudget...)
+	code, stdout, stderr := runCommand(t, args...)
+	if code != 1 {
+		t.Errorf("exit code %d, expected 1; stderr: %s", code, stderr)
+	}
+	if want := filepath.Join(dir, modelFile) + " is a directory"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("a failing train printed to stdout:\n%s", stdout)
+	}
+	if _, err := os.Stat(filepath.Join(dir, checkpointDir, "checkpoint.json")); err == nil {
+		t.Error("train wrote a checkpoint although the model path is a directory")
+	}
+}
+
+func TestTrainRejectsBadOutPaths(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ckptFile := t.TempDir()
+	if err := os.WriteFile(filepath.Join(ckptFile, checkpointDir), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	normDir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(normDir, normalizerFile), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, out, want string
+	}{
+		{"out is a file", file, "create the output directory"},
+		{"out below a file", filepath.Join(file, "sub"), "create the output directory"},
+		{"checkpoint is a file", ckptFile, filepath.Join(ckptFile, checkpointDir) + " is a file"},
+		{"normalizer is a directory", normDir, filepath.Join(normDir, normalizerFile) + " is a directory"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"train", "--model", "dense", "--out", c.out}, tinyBudget...)
+			code, _, stderr := runCommand(t, args...)
+			if code != 1 {
+				t.Errorf("exit code %d, expected 1; stderr: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr lacks %q:\n%s", c.want, stderr)
+			}
+		})
+	}
+}
+
+func TestTrainRejectsReadOnlyOut(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root can write to a read-only directory")
+	}
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.Chmod(dir, 0o755) })
+	args := append([]string{"train", "--model", "dense", "--out", dir}, tinyBudget...)
+	code, _, stderr := runCommand(t, args...)
+	if code != 1 || !strings.Contains(stderr, dir) {
+		t.Errorf("exit code %d, stderr %q; expected 1 naming %s", code, stderr, dir)
+	}
+	if strings.Contains(stderr, "episode") {
+		t.Errorf("train started training before rejecting the read-only directory:\n%s", stderr)
+	}
+}
+
+func TestProbeWritableRemovesItsFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := probeWritable(dir); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 0 {
+		t.Errorf("probeWritable left %d files, first %s", len(entries), entries[0].Name())
+	}
+	if err := probeWritable(filepath.Join(dir, "missing")); err == nil {
+		t.Error("probeWritable accepted a missing directory")
+	}
+}
+
+func TestTrainRejectsOldCheckpoint(t *testing.T) {
+	dir, _ := trainTiny(t, "--model", "dense")
+	userFile := filepath.Join(dir, checkpointDir, "notes.txt")
+	if err := os.WriteFile(userFile, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	again := append([]string{"train", "--model", "dense", "--out", dir}, tinyBudget...)
+	again = append(again, "--episodes", "1")
+	code, _, stderr := runCommand(t, again...)
+	if code != 1 {
+		t.Errorf("retraining into an out with a checkpoint exited with %d, expected 1; stderr: %s", code, stderr)
+	}
+	for _, want := range []string{"--resume", "--force", "another --out"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+
+	code, _, stderr = runCommand(t, append(again, "--force")...)
+	if code != 0 {
+		t.Fatalf("retraining with --force exited with %d: %s", code, stderr)
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, checkpointDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	got := strings.Join(names, " ")
+	want := "checkpoint.json model-000001.safetensors notes.txt replay-000001.bin target-000001.safetensors"
+	if got != want {
+		t.Errorf("checkpoint directory after --force holds %s, expected %s", got, want)
+	}
+}
+
+func TestEvalModelIsDirectory(t *testing.T) {
+	dir, _ := trainTiny(t, "--model", "dense")
+	code, _, stderr := runCommand(t, "eval", "--model", dir)
+	if code != 1 {
+		t.Errorf("exit code %d, expected 1; stderr: %s", code, stderr)
+	}
+	if want := "--model " + dir + " is a directory"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+	if !strings.Contains(stderr, filepath.Join(dir, modelFile)) {
+		t.Errorf("stderr does not suggest the model file in the directory:\n%s", stderr)
+	}
+}
+
+func TestEvalRejectsNonModelFiles(t *testing.T) {
+	dir, _ := trainTiny(t, "--model", "dense")
+	norm := filepath.Join(dir, normalizerFile)
+	other := t.TempDir()
+	text := filepath.Join(other, "notes.txt")
+	if err := os.WriteFile(text, []byte("Hello, this is a text file and no model at all.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	random := filepath.Join(other, "random.bin")
+	noise := make([]byte, 4096)
+	for i := range noise {
+		noise[i] = byte(i*131 + 17)
+	}
+	if err := os.WriteFile(random, noise, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{text, random} {
+		code, _, stderr := runCommand(t, "eval", "--model", path, "--normalizer", norm)
+		if code != 1 {
+			t.Errorf("eval of %s exited with %d, expected 1; stderr: %s", path, code, stderr)
+		}
+		if want := path + " is not a deepq model file"; !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestEvalCostBps(t *testing.T) {
+	dir, _ := trainTiny(t, "--model", "dense")
+	model := filepath.Join(dir, modelFile)
+	for _, bad := range []string{"-5", "-1", "10000", "NaN"} {
+		code, _, stderr := runCommand(t, "eval", "--model", model, "--cost-bps", bad)
+		if code != 2 {
+			t.Errorf("--cost-bps %s exited with %d, expected 2; stderr: %s", bad, code, stderr)
+		}
+		if !strings.Contains(stderr, "--cost-bps is") {
+			t.Errorf("--cost-bps %s: stderr lacks the flag and value:\n%s", bad, stderr)
+		}
+	}
+	code, _, stderr := runCommand(t, "eval", "--model", model, "--cost-bps", "0")
+	if code != 0 {
+		t.Errorf("--cost-bps 0 exited with %d: %s", code, stderr)
+	}
+	_, help, _ := runCommand(t, "eval", "--help")
+	if strings.Contains(help, "negative") {
+		t.Errorf("eval --help still describes a negative --cost-bps:\n%s", help)
+	}
+}
+
+// writeYahooCSV writes n daily bars of a Yahoo-style CSV and returns its path.
+func writeYahooCSV(t *testing.T, dir string, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("Date,Open,High,Low,Close,Adj Close,Volume\n")
+	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		price := 100 + 10*math.Sin(float64(i)/7)
+		fmt.Fprintf(&b, "%s,%.2f,%.2f,%.2f,%.2f,%.2f,%d\n", day.AddDate(0, 0, i).Format(time.DateOnly),
+			price, price+1, price-1, price+0.5, price+0.5, 1000+i)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("prices%d.csv", n))
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestShortDataNamesBarsNeeded(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		rows int
+		want string
+	}{
+		{1, "deepq needs at least 32 bars (--window 30 plus 2)"},
+		{20, "prices20.csv has 20 bars, but deepq needs at least 32 (--window 30 plus 2)"},
+		{150, "the test span of prices150 has 30 bars, but deepq needs at least 32"},
+	} {
+		path := writeYahooCSV(t, dir, c.rows)
+		code, _, stderr := runCommand(t, "train", "--out", t.TempDir(), "--data", path)
+		if code != 1 {
+			t.Errorf("%d rows: exit code %d, expected 1; stderr: %s", c.rows, code, stderr)
+		}
+		if !strings.Contains(stderr, c.want) {
+			t.Errorf("%d rows: stderr lacks %q:\n%s", c.rows, c.want, stderr)
+		}
+		if strings.Contains(stderr, "LoadOptions") {
+			t.Errorf("%d rows: stderr gives a library-only hint:\n%s", c.rows, stderr)
+		}
+	}
+}
+
+func TestTestDataColumnHint(t *testing.T) {
+	dir := t.TempDir()
+	yahoo := writeYahooCSV(t, dir, 100)
+	var b strings.Builder
+	b.WriteString("Index,Time,DAX,SMI\n")
+	for i := range 100 {
+		fmt.Fprintf(&b, "%d,%.6f,%.2f,%.2f\n", i+1, 1991.5+float64(i)/260, 1600+float64(i), 1700+float64(i))
+	}
+	euStock := filepath.Join(dir, "eustock.csv")
+	if err := os.WriteFile(euStock, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCommand(t, "train", "--out", t.TempDir(), "--data", yahoo, "--test-data", euStock)
+	if code != 1 {
+		t.Errorf("exit code %d, expected 1; stderr: %s", code, stderr)
+	}
+	for _, want := range []string{`column "Date" not found`, "--test-data is read like --data", "--price-column"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestMetricsTableWinRate(t *testing.T) {
+	var b bytes.Buffer
+	printMetricsTable(&b, env.Metrics{Trades: 1, ClosedTrades: 0, TotalReturn: -0.0004})
+	out := b.String()
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), "win rate - -") {
+		t.Errorf("table without closed trades does not print the win rate as -:\n%s", out)
+	}
+	if strings.Contains(out, "-0.0%") {
+		t.Errorf("table prints -0.0%%:\n%s", out)
+	}
+	for x, want := range map[float64]string{-0.0004: "0.0%", -0.0006: "-0.1%", 0.1234: "12.3%", 0: "0.0%", math.Copysign(0, -1): "0.0%"} {
+		if got := percent(x); got != want {
+			t.Errorf("percent(%v) = %s, expected %s", x, got, want)
+		}
+	}
+	b.Reset()
+	printMetricsTable(&b, env.Metrics{Trades: 4, ClosedTrades: 2, WinRate: 0.5})
+	if !strings.Contains(b.String(), "50.0%") {
+		t.Errorf("table with closed trades lacks the win rate 50.0%%:\n%s", b.String())
+	}
+}
+
+// polylinePoints returns the number of points of each polyline in svg.
+func polylinePoints(t *testing.T, svg []byte) []int {
+	t.Helper()
+	dec := xml.NewDecoder(bytes.NewReader(svg))
+	var counts []int
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return counts
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if el, ok := tok.(xml.StartElement); ok && el.Name.Local == "polyline" {
+			for _, a := range el.Attr {
+				if a.Name.Local == "points" {
+					counts = append(counts, len(strings.Fields(a.Value)))
+				}
+			}
+		}
+	}
+}
+
+func TestTrainingSVGSkipsWarmupLoss(t *testing.T) {
+	history := []dqn.EpisodeStats{
+		{Episode: 1, TrainSteps: 0, MeanLoss: 0, Return: 0.01},
+		{Episode: 2, TrainSteps: 10, MeanLoss: 0.5, Return: 0.02},
+		{Episode: 3, TrainSteps: 20, MeanLoss: 0.3, Return: 0.03},
+	}
+	counts := polylinePoints(t, trainingSVG(history))
+	if len(counts) != 3 {
+		t.Fatalf("training.svg has %d polylines, expected loss, training return and test return", len(counts))
+	}
+	if counts[0] != 2 {
+		t.Errorf("loss line has %d points, expected 2 (episode 1 had no training steps)", counts[0])
+	}
+	if counts[1] != 3 {
+		t.Errorf("return line has %d points, expected 3", counts[1])
+	}
+}
+
+func TestInfoHelpAndKernelNote(t *testing.T) {
+	_, help, _ := runCommand(t, "info", "--help")
+	if strings.Contains(help, "Flags:") {
+		t.Errorf("info --help prints an empty Flags section:\n%s", help)
+	}
+	_, out, _ := runCommand(t, "info")
+	if !strings.Contains(out, "assembly levels are not built yet") {
+		t.Errorf("info does not say that only the generic kernels exist:\n%s", out)
+	}
+	_, trainHelp, _ := runCommand(t, "train", "--help")
+	if !strings.Contains(trainHelp, "Flags:") {
+		t.Errorf("train --help lacks its Flags section:\n%s", trainHelp)
 	}
 }

@@ -22,7 +22,10 @@ embedded DAX series (1991-1998) and tests on its last 300 bars.
 
 Writes to --out: model.safetensors, normalizer.json (the feature
 normaliser and environment settings that eval needs), metrics.json,
-equity.svg, training.svg and checkpoint/ (resumable trainer state).`
+equity.svg, training.svg and checkpoint/ (resumable trainer state).
+A new run rejects an --out whose checkpoint/ holds an earlier run's
+checkpoint: pass --resume to continue that run, --force to delete its
+checkpoint files, or another --out.`
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
 	var f trainFlags
@@ -31,11 +34,17 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := f.validate(); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	train, test, err := loadTrainTest(f.dataFlags)
+	train, test, err := loadTrainTest(f.dataFlags, f.window)
 	if err != nil {
+		return err
+	}
+	if err := prepareOutDir(f.out, f.resume, f.force); err != nil {
 		return err
 	}
 	reporter := newProgressReporter(stderr, f.model)
@@ -71,16 +80,13 @@ func (r *trainResult) trainStepsPerSecond() float64 {
 }
 
 // trainModel builds the model, trains it on train and backtests it on test.
+// The caller has checked the flags, the bar counts and f.out with
+// prepareOutDir.
 func trainModel(ctx context.Context, f *trainFlags, model string, train, test *env.Series, progress func(dqn.Progress)) (*trainResult, error) {
 	f.model = model
 	qcfg, ecfg, dcfg, err := f.configs()
 	if err != nil {
 		return nil, err
-	}
-	for _, s := range []*env.Series{train, test} {
-		if s.Len() < ecfg.Window+2 {
-			return nil, fmt.Errorf("series %q has %d bars, need at least %d for a window of %d bars", s.Name, s.Len(), ecfg.Window+2, ecfg.Window)
-		}
 	}
 	net, err := buildNetwork(model, qcfg)
 	if err != nil {
@@ -93,7 +99,7 @@ func trainModel(ctx context.Context, f *trainFlags, model string, train, test *e
 		Config:        dcfg,
 		Env:           ecfg,
 		Test:          test,
-		CheckpointDir: filepath.Join(f.out, "checkpoint"),
+		CheckpointDir: filepath.Join(f.out, checkpointDir),
 		Progress: func(p dqn.Progress) {
 			metrics.Read(heap)
 			res.peakHeap = max(res.peakHeap, heap[0].Value.Uint64())
@@ -102,10 +108,6 @@ func trainModel(ctx context.Context, f *trainFlags, model string, train, test *e
 			}
 		},
 	}
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return nil, err
-	}
-
 	start := time.Now()
 	if f.resume {
 		res.trainer, err = dqn.Resume(opts.CheckpointDir, train, opts)
