@@ -10,15 +10,6 @@ import (
 	"github.com/deepq-go/deepq/tensor"
 )
 
-// Tolerances against the PyTorch fixtures. The fixtures hold results computed
-// in float64 and rounded to float32, so nearly all of the difference comes
-// from deepq's float32 arithmetic.
-const (
-	torchOutputAbsTol = 1e-5 // outputs: absolute
-	torchGradRelTol   = 1e-4 // gradients: relative to the PyTorch value
-	torchGradAbsTol   = 1e-6 // gradients: absolute, for values near zero
-)
-
 // torchFixtureDir holds the committed fixtures written by
 // scripts/gen_torch_fixtures.py.
 var torchFixtureDir = filepath.Join("..", "testdata", "torch")
@@ -86,10 +77,10 @@ func checkTorchLinear(t *testing.T, caseName string, f *safetensors.File, batch,
 	var ar tensor.Arena
 	var cache Cache
 	y := d.Forward(&ar, &cache, x, batch)
-	fixture.ExpectClose(t, caseName, "y", []int{batch, out}, y, wantY, 0, torchOutputAbsTol)
+	fixture.ExpectClose(t, caseName, "y", []int{batch, out}, y, wantY, 0, fixture.OutputAbsTol)
 
 	dx := d.Backward(&ar, &cache, dy, true)
-	fixture.ExpectClose(t, caseName, "dx", []int{batch, in}, dx, wantDX, torchGradRelTol, torchGradAbsTol)
-	fixture.ExpectClose(t, caseName, "dweight", []int{out, in}, fixture.Transpose(d.DW, in, out), wantDWeight, torchGradRelTol, torchGradAbsTol)
-	fixture.ExpectClose(t, caseName, "dbias", []int{out}, d.DB, wantDBias, torchGradRelTol, torchGradAbsTol)
+	fixture.ExpectClose(t, caseName, "dx", []int{batch, in}, dx, wantDX, fixture.GradRelTol, fixture.GradAbsTol)
+	fixture.ExpectClose(t, caseName, "dweight", []int{out, in}, fixture.Transpose(d.DW, in, out), wantDWeight, fixture.GradRelTol, fixture.GradAbsTol)
+	fixture.ExpectClose(t, caseName, "dbias", []int{out}, d.DB, wantDBias, fixture.GradRelTol, fixture.GradAbsTol)
 }

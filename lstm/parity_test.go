@@ -12,15 +12,6 @@ import (
 	"github.com/deepq-go/deepq/tensor"
 )
 
-// Tolerances against the PyTorch fixtures. The fixtures hold results computed
-// in float64 and rounded to float32, so nearly all of the difference comes
-// from deepq's float32 arithmetic.
-const (
-	torchOutputAbsTol = 1e-5 // outputs: absolute
-	torchGradRelTol   = 1e-4 // gradients: relative to the PyTorch value
-	torchGradAbsTol   = 1e-6 // gradients: absolute, for values near zero
-)
-
 // torchFixtureDir holds the committed fixtures written by
 // scripts/gen_torch_fixtures.py.
 var torchFixtureDir = filepath.Join("..", "testdata", "torch")
@@ -139,13 +130,13 @@ func checkTorchCase(t *testing.T, c torchCase) {
 		y = timeMajorToBatchFirst(y, b, steps, h)
 		dyTime = batchFirstToTimeMajor(dy, b, steps, h)
 	}
-	fixture.ExpectClose(t, c.name, "y", outShape, y, wantY, 0, torchOutputAbsTol)
+	fixture.ExpectClose(t, c.name, "y", outShape, y, wantY, 0, fixture.OutputAbsTol)
 
 	dx := l.Backward(&ar, &cache, dyTime, true)
-	fixture.ExpectClose(t, c.name, "dx", []int{b, steps, in}, timeMajorToBatchFirst(dx, b, steps, in), wantDX, torchGradRelTol, torchGradAbsTol)
-	fixture.ExpectClose(t, c.name, "dweight_ih", []int{g4, in}, fixture.Transpose(l.DW, in, g4), wantDWeightIH, torchGradRelTol, torchGradAbsTol)
-	fixture.ExpectClose(t, c.name, "dweight_hh", []int{g4, h}, fixture.Transpose(l.DU, h, g4), wantDWeightHH, torchGradRelTol, torchGradAbsTol)
-	fixture.ExpectClose(t, c.name, "dbias_ih", []int{g4}, l.DB, wantDBiasIH, torchGradRelTol, torchGradAbsTol)
+	fixture.ExpectClose(t, c.name, "dx", []int{b, steps, in}, timeMajorToBatchFirst(dx, b, steps, in), wantDX, fixture.GradRelTol, fixture.GradAbsTol)
+	fixture.ExpectClose(t, c.name, "dweight_ih", []int{g4, in}, fixture.Transpose(l.DW, in, g4), wantDWeightIH, fixture.GradRelTol, fixture.GradAbsTol)
+	fixture.ExpectClose(t, c.name, "dweight_hh", []int{g4, h}, fixture.Transpose(l.DU, h, g4), wantDWeightHH, fixture.GradRelTol, fixture.GradAbsTol)
+	fixture.ExpectClose(t, c.name, "dbias_ih", []int{g4}, l.DB, wantDBiasIH, fixture.GradRelTol, fixture.GradAbsTol)
 }
 
 // loadTorchCase reads an LSTM layer fixture and its size metadata.

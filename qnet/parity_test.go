@@ -12,15 +12,6 @@ import (
 	"github.com/deepq-go/deepq/lstm"
 )
 
-// Tolerances against the PyTorch fixtures. The fixtures hold results computed
-// in float64 and rounded to float32, so nearly all of the difference comes
-// from deepq's float32 arithmetic.
-const (
-	parityOutputAbsTol = 1e-5 // Q-values: absolute
-	parityGradRelTol   = 1e-4 // gradients: relative to the PyTorch value
-	parityGradAbsTol   = 1e-6 // gradients: absolute, for values near zero
-)
-
 // The stack fixture, written by scripts/gen_torch_fixtures.py, is
 // LSTM(5->64, full sequence) -> LSTM(64->32, last step) -> Linear(32->64)
 // -> ReLU -> Linear(64->3) on a batch of 4 sequences of 30 steps. Its
@@ -82,11 +73,11 @@ func TestStackMatchesPyTorch(t *testing.T) {
 			if err := s.net.PredictBatch(q, obs, stackBatch); err != nil {
 				t.Fatal(err)
 			}
-			fixture.ExpectClose(t, "stack", "PredictBatch Q", []int{stackBatch, stackActions}, q, wantQ, 0, parityOutputAbsTol)
+			fixture.ExpectClose(t, "stack", "PredictBatch Q", []int{stackBatch, stackActions}, q, wantQ, 0, fixture.OutputAbsTol)
 			if err := s.net.NewPredictor().PredictBatch(q, obs, stackBatch); err != nil {
 				t.Fatal(err)
 			}
-			fixture.ExpectClose(t, "stack", "Predictor.PredictBatch Q", []int{stackBatch, stackActions}, q, wantQ, 0, parityOutputAbsTol)
+			fixture.ExpectClose(t, "stack", "Predictor.PredictBatch Q", []int{stackBatch, stackActions}, q, wantQ, 0, fixture.OutputAbsTol)
 
 			// Drive the training pass layer by layer, with the fixture's
 			// upstream gradient dy in place of a loss gradient.
@@ -94,7 +85,7 @@ func TestStackMatchesPyTorch(t *testing.T) {
 			p.ar.Reserve(s.net.workspaceFloats(stackBatch))
 			p.ar.Reset()
 			q = forward(s.net.layers, p, obs, stackBatch, true)
-			fixture.ExpectClose(t, "stack", "training forward Q", []int{stackBatch, stackActions}, q, wantQ, 0, parityOutputAbsTol)
+			fixture.ExpectClose(t, "stack", "training forward Q", []int{stackBatch, stackActions}, q, wantQ, 0, fixture.OutputAbsTol)
 			clear(s.net.grads)
 			grad := dq
 			for i := len(s.net.layers) - 1; i >= 0; i-- {
@@ -102,7 +93,7 @@ func TestStackMatchesPyTorch(t *testing.T) {
 			}
 			// Reshape's input gradient is in the flat observation layout,
 			// which is PyTorch's batch-first [B, T, F].
-			fixture.ExpectClose(t, "stack", "dx", []int{stackBatch, stackWindow, stackFeatures}, grad, wantDX, parityGradRelTol, parityGradAbsTol)
+			fixture.ExpectClose(t, "stack", "dx", []int{stackBatch, stackWindow, stackFeatures}, grad, wantDX, fixture.GradRelTol, fixture.GradAbsTol)
 			s.expectGradients(t, f, "")
 		})
 	}
@@ -224,16 +215,16 @@ func (s *stackNetwork) expectGradients(t *testing.T, f *safetensors.File, label 
 			t.Fatalf("fixture d%s.bias_ih and d%s.bias_hh differ", prefix, prefix)
 		}
 		fixture.ExpectClose(t, "stack", label+"d"+prefix+".weight_ih", []int{g4, l.In}, fixture.Transpose(l.DW, l.In, g4),
-			fixture.Tensor(t, "stack", f, "d"+prefix+".weight_ih", g4, l.In), parityGradRelTol, parityGradAbsTol)
+			fixture.Tensor(t, "stack", f, "d"+prefix+".weight_ih", g4, l.In), fixture.GradRelTol, fixture.GradAbsTol)
 		fixture.ExpectClose(t, "stack", label+"d"+prefix+".weight_hh", []int{g4, l.Hidden}, fixture.Transpose(l.DU, l.Hidden, g4),
-			fixture.Tensor(t, "stack", f, "d"+prefix+".weight_hh", g4, l.Hidden), parityGradRelTol, parityGradAbsTol)
-		fixture.ExpectClose(t, "stack", label+"d"+prefix+".bias_ih", []int{g4}, l.DB, wantDBias, parityGradRelTol, parityGradAbsTol)
+			fixture.Tensor(t, "stack", f, "d"+prefix+".weight_hh", g4, l.Hidden), fixture.GradRelTol, fixture.GradAbsTol)
+		fixture.ExpectClose(t, "stack", label+"d"+prefix+".bias_ih", []int{g4}, l.DB, wantDBias, fixture.GradRelTol, fixture.GradAbsTol)
 	}
 	for k, d := range s.fcs {
 		prefix := stackDenseNames[k]
 		fixture.ExpectClose(t, "stack", label+"d"+prefix+".weight", []int{d.Out, d.In}, fixture.Transpose(d.DW, d.In, d.Out),
-			fixture.Tensor(t, "stack", f, "d"+prefix+".weight", d.Out, d.In), parityGradRelTol, parityGradAbsTol)
+			fixture.Tensor(t, "stack", f, "d"+prefix+".weight", d.Out, d.In), fixture.GradRelTol, fixture.GradAbsTol)
 		fixture.ExpectClose(t, "stack", label+"d"+prefix+".bias", []int{d.Out}, d.DB,
-			fixture.Tensor(t, "stack", f, "d"+prefix+".bias", d.Out), parityGradRelTol, parityGradAbsTol)
+			fixture.Tensor(t, "stack", f, "d"+prefix+".bias", d.Out), fixture.GradRelTol, fixture.GradAbsTol)
 	}
 }
