@@ -4,7 +4,7 @@
 //
 // A Network is owned by one goroutine, the trainer. To serve predictions
 // from many goroutines, create a Predictor from it and Publish new weights as
-// training goes on; a Predictor needs no locks and allocates nothing on its
+// training goes on. A Predictor needs no locks and allocates nothing on its
 // hot path.
 //
 // Observations are flat windows of Window*Features float32 values, oldest

@@ -3,9 +3,10 @@ package qnet
 import "math"
 
 // lossAndGrad computes the loss terms of m samples and writes dLoss/dQ to
-// dq. q and dq hold m rows of `actions` Q-values. With actions nil, targets
-// has a full row per sample and every Q-value counts; otherwise targets has
-// one value per sample and only the Q-value of the taken action counts.
+// dq. q and dq hold m rows of `actions` Q-values. With actionIdx nil,
+// targets has a full row per sample and every Q-value counts. Otherwise
+// targets has one value per sample and only the taken action's Q-value
+// counts.
 // Gradients are divided by count, the number of terms in the whole batch,
 // so micro-batches add up to the full-batch gradient. It returns the sum of
 // the m samples' loss terms, not yet divided by count.
