@@ -200,7 +200,7 @@ func TestLoadOHLCVJSONTimeUnits(t *testing.T) {
 		{"nanoseconds", scale("000000000"), []string{"t[0]", "Unix nanoseconds (2024-12-23T11:35:00Z)"}},
 		{"before 1900", func(key string, i int, text string) string {
 			if key == "t" {
-				return fmt.Sprint(-2208988801 + 60*i)
+				return fmt.Sprint(int64(-2208988801) + 60*int64(i))
 			}
 			return text
 		}, []string{"t[0]", `"-2208988801"`, "from 1900-01-01 to 2199-12-31", "year 1899"}},
