@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -13,8 +14,9 @@ import (
 // loadSeries reads a price file, or the embedded data when path is empty.
 // The command checks the number of bars itself with checkBars, so the
 // loader's own minimum is lowered to the 2 bars it needs to detect the bar
-// frequency.
-func loadSeries(path, column string, window int) (*env.Series, error) {
+// frequency. Rows with missing values are skipped, and warn receives one
+// line naming them.
+func loadSeries(path, column string, window int, warn io.Writer) (*env.Series, error) {
 	if path == "" {
 		if column == "" {
 			column = "DAX"
@@ -25,7 +27,26 @@ func loadSeries(path, column string, window int) (*env.Series, error) {
 	if err != nil {
 		return nil, rephraseLoadError(err, window)
 	}
+	reportSkipped(warn, path, s.SkippedLines)
 	return s, nil
+}
+
+// reportSkipped writes one warning line listing the skipped rows of path,
+// the first ten of them by line number.
+func reportSkipped(warn io.Writer, path string, lines []int) {
+	if len(lines) == 0 {
+		return
+	}
+	shown := make([]string, 0, 10)
+	for _, l := range lines[:min(len(lines), 10)] {
+		shown = append(shown, strconv.Itoa(l))
+	}
+	more := ""
+	if len(lines) > 10 {
+		more = fmt.Sprintf(" and %d more", len(lines)-10)
+	}
+	fmt.Fprintf(warn, "deepq: warning: %s: skipped %d rows with missing values (null, empty or NaN) at lines %s%s\n",
+		path, len(lines), strings.Join(shown, ", "), more)
 }
 
 // rephraseLoadError replaces the loader's advice to set
@@ -53,11 +74,11 @@ func checkBars(name string, s *env.Series, window int) error {
 
 // loadTrainTest returns the training and test spans the data flags select,
 // each with enough bars for observations of window bars.
-func loadTrainTest(d dataFlags, window int) (train, test *env.Series, err error) {
+func loadTrainTest(d dataFlags, window int, warn io.Writer) (train, test *env.Series, err error) {
 	if d.testData != "" && d.split != "" {
 		return nil, nil, usagef("--split and --test-data are exclusive: the test span is either a part of --data or a separate file")
 	}
-	all, err := loadSeries(d.data, d.priceColumn, window)
+	all, err := loadSeries(d.data, d.priceColumn, window, warn)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -67,7 +88,7 @@ func loadTrainTest(d dataFlags, window int) (train, test *env.Series, err error)
 		}
 	}
 	if d.testData != "" {
-		test, err = loadSeries(d.testData, d.priceColumn, window)
+		test, err = loadSeries(d.testData, d.priceColumn, window, warn)
 		if err != nil {
 			return nil, nil, explainTestDataError(err, d)
 		}

@@ -64,7 +64,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	s, err := loadSeries(*data, *column, cfg.Window)
+	s, err := loadSeries(*data, *column, cfg.Window, stderr)
 	if err != nil {
 		return err
 	}

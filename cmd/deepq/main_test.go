@@ -713,3 +713,25 @@ func TestInfoHelpAndKernelNote(t *testing.T) {
 		t.Errorf("train --help lacks its Flags section:\n%s", trainHelp)
 	}
 }
+
+func TestSkippedRowsAreReported(t *testing.T) {
+	dir := t.TempDir()
+	path := writeYahooCSV(t, dir, 80)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(raw), "\n")
+	lines[5] = "2020-01-05,null,null,null,null,null,null" // data row 5 sits on line 6
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"train", "--out", filepath.Join(dir, "out"), "--data", path, "--split", "0.7"}, tinyBudget...)
+	code, _, stderr := runCommand(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "skipped 1 rows with missing values (null, empty or NaN) at lines 6") {
+		t.Errorf("stderr %q does not report the skipped row on line 6", stderr)
+	}
+}

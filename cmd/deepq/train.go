@@ -40,7 +40,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	train, test, err := loadTrainTest(f.dataFlags, f.window)
+	train, test, err := loadTrainTest(f.dataFlags, f.window, stderr)
 	if err != nil {
 		return err
 	}
