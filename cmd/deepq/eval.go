@@ -42,8 +42,16 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if costSet && !(*costBps >= 0 && *costBps < 1e4) {
 		return usagef("--cost-bps is %v, expected basis points in [0, 10000), or omit it to use the cost train used", *costBps)
 	}
+	if err := validateSplit(*split); err != nil {
+		return err
+	}
 	if err := checkModelPath(*model); err != nil {
 		return err
+	}
+	// Check the model file before the normaliser beside it, so that a wrong
+	// --model is reported as such.
+	if _, err := qnet.Load(*model); err != nil {
+		return describeModelError(*model, err)
 	}
 	if *normPath == "" {
 		*normPath = filepath.Join(filepath.Dir(*model), normalizerFile)
@@ -107,15 +115,22 @@ func checkModelPath(path string) error {
 // decoder's detail (such as an absurd header length) does not.
 func loadModel(path string, cfg env.Config) (*qnet.Network, error) {
 	net, err := qnet.LoadFor(path, qnet.Config{Window: cfg.Window, Features: cfg.Features, Actions: env.NumActions})
-	switch {
-	case err == nil:
-		return net, nil
-	case errors.Is(err, qnet.ErrMismatch), errors.Is(err, os.ErrNotExist), errors.Is(err, os.ErrPermission):
-		return nil, err
-	case strings.Contains(err.Error(), "not a deepq model file"):
-		return nil, err
+	if err != nil {
+		return nil, describeModelError(path, err)
 	}
-	return nil, fmt.Errorf("%s is not a deepq model file, or it is damaged: %w", path, err)
+	return net, nil
+}
+
+// describeModelError says that path is not a usable model file, unless err
+// already says why in terms a user recognises.
+func describeModelError(path string, err error) error {
+	switch {
+	case errors.Is(err, qnet.ErrMismatch), errors.Is(err, os.ErrNotExist), errors.Is(err, os.ErrPermission):
+		return err
+	case strings.Contains(err.Error(), "not a deepq model file"):
+		return err
+	}
+	return fmt.Errorf("%s is not a deepq model file, or it is damaged: %w", path, err)
 }
 
 func readNormalizer(path string) (*normalizerState, error) {

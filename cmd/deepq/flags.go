@@ -123,7 +123,7 @@ func (f *trainFlags) register(fs *flag.FlagSet, withModel bool) {
 	d := dqn.DefaultConfig()
 	if withModel {
 		fs.StringVar(&f.model, "model", "lstm", "Q-network: lstm (LSTM(64) -> LSTM(32) -> Dense(64)) or dense (Dense(64) -> Dense(32) -> Dense(8))")
-		fs.BoolVar(&f.resume, "resume", false, "continue the checkpoint in --out/checkpoint up to --episodes episodes; the network, settings and normaliser come from the checkpoint, the data from --data")
+		fs.BoolVar(&f.resume, "resume", false, "continue the checkpoint in --out/checkpoint up to --episodes episodes; the network, settings and normaliser come from the checkpoint, so only --data, --test-data, --split, --price-column, --out and --episodes may be given")
 	}
 	fs.BoolVar(&f.force, "force", false, "start a new run even if --out/checkpoint holds an earlier run's checkpoint, deleting that checkpoint's files")
 	fs.IntVar(&f.envs, "envs", defaultEnvs, "environments stepped in lockstep, each from its own random start bar")

@@ -257,7 +257,7 @@ func TestBadCommandLines(t *testing.T) {
 		{"missing price column", []string{"train", "--price-column", "NIKKEI"}, 1, "NIKKEI"},
 		{"eval without model", []string{"eval"}, 2, "--model is missing"},
 		{"eval missing model", []string{"eval", "--model", missing}, 1, "model file " + missing + " not found"},
-		{"eval bad model", []string{"eval", "--model", notAModel, "--normalizer", notAModel}, 1, "not a valid normalizer.json"},
+		{"eval bad model", []string{"eval", "--model", notAModel, "--normalizer", notAModel}, 1, "is not a deepq model file"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, stdout, stderr := runCommand(t, c.args...)
@@ -305,8 +305,7 @@ func TestTrainResumeMatchesUninterrupted(t *testing.T) {
 	if code, _, stderr := runCommand(t, first...); code != 0 {
 		t.Fatalf("first episode exited with %d: %s", code, stderr)
 	}
-	resumed := append([]string{"train", "--out", dir, "--resume"}, tinyBudget...)
-	code, stdout, stderr := runCommand(t, resumed...)
+	code, stdout, stderr := runCommand(t, "train", "--out", dir, "--resume", "--episodes", "2")
 	if code != 0 {
 		t.Fatalf("resume exited with %d: %s", code, stderr)
 	}
@@ -316,8 +315,7 @@ func TestTrainResumeMatchesUninterrupted(t *testing.T) {
 }
 
 func TestTrainResumeWithoutCheckpoint(t *testing.T) {
-	args := append([]string{"train", "--out", t.TempDir(), "--resume"}, tinyBudget...)
-	code, _, stderr := runCommand(t, args...)
+	code, _, stderr := runCommand(t, "train", "--out", t.TempDir(), "--resume")
 	if code != 1 || !strings.Contains(stderr, "checkpoint.json") {
 		t.Errorf("exit %d, stderr %q; want exit 1 naming the missing checkpoint.json", code, stderr)
 	}
@@ -733,5 +731,66 @@ func TestSkippedRowsAreReported(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "skipped 1 rows with missing values (null, empty or NaN) at lines 6") {
 		t.Errorf("stderr %q does not report the skipped row on line 6", stderr)
+	}
+}
+
+func TestTrainResumeGuards(t *testing.T) {
+	dir, _ := trainTiny(t)
+	before, err := os.ReadFile(filepath.Join(dir, "metrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	code, _, stderr := runCommand(t, "train", "--out", dir, "--resume", "--episodes", "2")
+	if code != 2 || !strings.Contains(stderr, "has already run 2 episodes; pass --episodes above 2") {
+		t.Errorf("resume at the last episode: exit %d, stderr %q; want exit 2 asking for more episodes", code, stderr)
+	}
+	for _, flagArgs := range [][]string{{"--window", "20"}, {"--force"}, {"--lr", "0.01"}, {"--model", "lstm"}} {
+		args := append([]string{"train", "--out", dir, "--resume", "--episodes", "3"}, flagArgs...)
+		code, _, stderr := runCommand(t, args...)
+		if code != 2 || !strings.Contains(stderr, flagArgs[0]+" cannot be combined with --resume") {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 naming %s", flagArgs, code, stderr, flagArgs[0])
+		}
+	}
+
+	after, _ := os.ReadFile(filepath.Join(dir, "metrics.json"))
+	if !bytes.Equal(before, after) {
+		t.Error("a rejected resume rewrote metrics.json")
+	}
+
+	code, stdout, stderr := runCommand(t, "train", "--out", dir, "--resume", "--episodes", "3")
+	if code != 0 {
+		t.Fatalf("resume to episode 3: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "since the run began") {
+		t.Errorf("resumed summary does not separate this session's steps from the run's:\n%s", stdout)
+	}
+}
+
+func TestEarlyChecksOfSplitAndWarmup(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"train", "--split", "1.5"}, "--split is \"1.5\", expected a date YYYY-MM-DD or a training fraction in (0, 1)"},
+		{[]string{"eval", "--model", "m", "--split", "0"}, "--split is \"0\""},
+		{[]string{"train", "--episodes", "1", "--episode-steps", "20", "--envs", "1", "--warmup", "20"}, "--warmup is 20, but the run has only 20 environment steps"},
+	} {
+		code, _, stderr := runCommand(t, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 containing %q", c.args, code, stderr, c.want)
+		}
+	}
+}
+
+func TestEvalChecksModelBeforeNormalizer(t *testing.T) {
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notes, []byte("hello\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCommand(t, "eval", "--model", notes)
+	if code != 1 || !strings.Contains(stderr, "is not a deepq model file") || strings.Contains(stderr, "normaliser") {
+		t.Errorf("exit %d, stderr %q; want exit 1 about the model file, not the normaliser", code, stderr)
 	}
 }

@@ -65,7 +65,7 @@ func writeRunFiles(dir string, r *trainResult, f *trainFlags, train, test *env.S
 		return err
 	}
 	m := runMetrics{
-		Model:          f.model,
+		Model:          r.model(),
 		Parameters:     net.NumParams(),
 		Kernels:        kernels.Impl(),
 		Data:           train.Source,

@@ -37,6 +37,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
+	if err := checkResumeFlags(fs, &f); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
@@ -58,8 +61,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "Test span %s: %d bars from %s\n", test.Name, test.Len(), spanDates(test))
 	printMetricsTable(stdout, res.backtest.Metrics)
-	fmt.Fprintf(stdout, "\nTrained %s in %s (%.0f environment steps/s, %d training steps). Files in %s\n",
-		f.model, res.wall.Round(time.Second), res.envStepsPerSecond(), res.trainer.Agent().TrainSteps(), f.out)
+	total := ""
+	if f.resume {
+		total = fmt.Sprintf(", %d since the run began", res.trainer.Agent().TrainSteps())
+	}
+	fmt.Fprintf(stdout, "\nTrained %s in %s (%.0f environment steps/s, %d training steps%s). Files in %s\n",
+		res.model(), res.wall.Round(time.Second), res.envStepsPerSecond(), res.trainSteps(), total, f.out)
 	return nil
 }
 
@@ -67,16 +74,30 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 type trainResult struct {
 	trainer  *dqn.Trainer
 	backtest *env.BacktestResult
-	wall     time.Duration
-	peakHeap uint64 // largest heap object bytes seen after a tick
+	wall     time.Duration // time of this session's training
+	peakHeap uint64        // largest heap object bytes seen after a tick
+
+	// Step counts when this session began: zero for a new run, the
+	// checkpoint's counts for a resumed one. Rates cover this session only.
+	startEnvSteps, startTrainSteps int64
 }
 
 func (r *trainResult) envStepsPerSecond() float64 {
-	return float64(r.trainer.Agent().EnvSteps()) / r.wall.Seconds()
+	return float64(r.trainer.Agent().EnvSteps()-r.startEnvSteps) / r.wall.Seconds()
+}
+
+func (r *trainResult) trainSteps() int64 {
+	return r.trainer.Agent().TrainSteps() - r.startTrainSteps
 }
 
 func (r *trainResult) trainStepsPerSecond() float64 {
-	return float64(r.trainer.Agent().TrainSteps()) / r.wall.Seconds()
+	return float64(r.trainSteps()) / r.wall.Seconds()
+}
+
+// model returns the trained network's kind, which a resumed run takes from
+// its checkpoint.
+func (r *trainResult) model() string {
+	return r.trainer.Network().Architecture().Model
 }
 
 // trainModel builds the model, trains it on train and backtests it on test.
@@ -117,6 +138,12 @@ func trainModel(ctx context.Context, f *trainFlags, model string, train, test *e
 	if err != nil {
 		return nil, err
 	}
+	if f.resume && res.trainer.Episode() >= dcfg.Episodes {
+		return nil, usagef("the checkpoint in %s has already run %d episodes; pass --episodes above %d to train further",
+			opts.CheckpointDir, res.trainer.Episode(), res.trainer.Episode())
+	}
+	res.startEnvSteps = res.trainer.Agent().EnvSteps()
+	res.startTrainSteps = res.trainer.Agent().TrainSteps()
 	if err := res.trainer.Run(ctx); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, fmt.Errorf("interrupted after %d complete episodes; %s holds the checkpoint of the last one", res.trainer.Episode(), opts.CheckpointDir)
@@ -125,7 +152,7 @@ func trainModel(ctx context.Context, f *trainFlags, model string, train, test *e
 	}
 	res.wall = time.Since(start)
 
-	res.backtest, err = dqn.Evaluate(res.trainer.Network(), test, res.trainer.Normalizer(), ecfg)
+	res.backtest, err = dqn.Evaluate(res.trainer.Network(), test, res.trainer.Normalizer(), res.trainer.EnvConfig())
 	if err != nil {
 		return nil, fmt.Errorf("backtest on the test span: %w", err)
 	}

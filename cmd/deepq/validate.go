@@ -1,7 +1,10 @@
 package main
 
 import (
+	"flag"
 	"math"
+	"strconv"
+	"time"
 
 	"github.com/deepq-go/deepq/dqn"
 	"github.com/deepq-go/deepq/qnet"
@@ -54,6 +57,13 @@ func (f *trainFlags) validate() error {
 			return usagef("--%s is %v, expected a number in [%v, %v]", c.name, c.value, c.lo, c.hi)
 		}
 	}
+	if err := validateSplit(f.split); err != nil {
+		return err
+	}
+	if total := f.envs * f.episodeTicks * f.episodes; !f.resume && f.warmup >= total {
+		return usagef("--warmup is %d, but the run has only %d environment steps (--envs %d x --episode-steps %d x --episodes %d), so no training step would run",
+			f.warmup, total, f.envs, f.episodeTicks, f.episodes)
+	}
 	if f.tau == 0 && f.targetUpdate < 1 {
 		return usagef("--target-update is %d, expected at least 1 environment step (or set --tau for soft updates)", f.targetUpdate)
 	}
@@ -79,6 +89,48 @@ func (f *trainFlags) validate() error {
 	}
 	if schedule == dqn.Exponential && (f.epsilonStart == 0 || f.epsilonEnd == 0) {
 		return usagef("--epsilon-schedule exponential needs positive --epsilon-start and --epsilon-end, got %v and %v", f.epsilonStart, f.epsilonEnd)
+	}
+	return nil
+}
+
+// validateSplit checks --split: empty, a date YYYY-MM-DD, or a training
+// fraction strictly between 0 and 1.
+func validateSplit(split string) error {
+	if split == "" {
+		return nil
+	}
+	if _, err := time.Parse(time.DateOnly, split); err == nil {
+		return nil
+	}
+	v, err := strconv.ParseFloat(split, 64)
+	if err != nil || !(v > 0 && v < 1) {
+		return usagef("--split is %q, expected a date YYYY-MM-DD or a training fraction in (0, 1) such as 0.8", split)
+	}
+	return nil
+}
+
+// resumeFlags are the train flags that still apply with --resume: the data
+// and the output, and --episodes to extend the run. The checkpoint fixes
+// every other setting.
+var resumeFlags = map[string]bool{
+	"data": true, "test-data": true, "split": true, "price-column": true,
+	"out": true, "episodes": true, "resume": true,
+}
+
+// checkResumeFlags rejects, with --resume, any flag the checkpoint fixes,
+// so that a value the user gave is never silently ignored.
+func checkResumeFlags(fs *flag.FlagSet, f *trainFlags) error {
+	if !f.resume {
+		return nil
+	}
+	var fixed []string
+	fs.Visit(func(fl *flag.Flag) {
+		if !resumeFlags[fl.Name] {
+			fixed = append(fixed, "--"+fl.Name)
+		}
+	})
+	if len(fixed) > 0 {
+		return usagef("%s cannot be combined with --resume: the checkpoint fixes the network, the settings and the normaliser; only --data, --test-data, --split, --price-column, --out and --episodes apply", fixed[0])
 	}
 	return nil
 }
