@@ -67,6 +67,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if *column == "" {
 		*column = state.PriceColumn
 	}
+	if *data == "" && state.Normalizer.OHLCV {
+		return usagef("--data is missing: this model was trained on OHLCV bars, but the embedded data has closes only; pass --data with the file to backtest")
+	}
 	net, err := loadModel(*model, cfg)
 	if err != nil {
 		return err

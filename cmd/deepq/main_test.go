@@ -794,3 +794,17 @@ func TestEvalChecksModelBeforeNormalizer(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want exit 1 about the model file, not the normaliser", code, stderr)
 	}
 }
+
+func TestEvalOHLCVModelNeedsData(t *testing.T) {
+	dir := t.TempDir()
+	path := writeYahooCSV(t, dir, 80)
+	out := filepath.Join(dir, "out")
+	args := append([]string{"train", "--out", out, "--data", path, "--split", "0.7"}, tinyBudget...)
+	if code, _, stderr := runCommand(t, args...); code != 0 {
+		t.Fatalf("train exited with %d: %s", code, stderr)
+	}
+	code, _, stderr := runCommand(t, "eval", "--model", filepath.Join(out, "model.safetensors"))
+	if code != 2 || !strings.Contains(stderr, "--data is missing: this model was trained on OHLCV bars") {
+		t.Errorf("exit %d, stderr %q; want exit 2 asking for --data", code, stderr)
+	}
+}
