@@ -124,7 +124,7 @@ func loadModel(path string, cfg env.Config) (*qnet.Network, error) {
 	return net, nil
 }
 
-// describeModelError says that path is not a usable model file, unless err
+// describeModelError reports that path is not a usable model file, unless err
 // already says why in terms a user recognises.
 func describeModelError(path string, err error) error {
 	switch {
