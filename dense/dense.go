@@ -56,16 +56,20 @@ func New(in, out int, act Activation) (*Dense, error) {
 // NumParams returns (In+1)*Out.
 func (d *Dense) NumParams() int { return (d.In + 1) * d.Out }
 
-// Bind points W, B at params and DW, DB at grads; each holds NumParams
-// values, W first.
+// Bind points W, B at params and DW, DB at grads. Each holds NumParams
+// values, W first. grads may be nil for a layer that only runs Forward;
+// Backward then panics.
 func (d *Dense) Bind(params, grads []float32) {
 	n := d.NumParams()
-	if len(params) != n || len(grads) != n {
+	if len(params) != n || (grads != nil && len(grads) != n) {
 		panic(fmt.Sprintf("dense: Bind: got %d params and %d grads, need %d", len(params), len(grads), n))
 	}
 	w := d.In * d.Out
 	d.W, d.B = params[:w:w], params[w:]
-	d.DW, d.DB = grads[:w:w], grads[w:]
+	d.DW, d.DB = nil, nil
+	if grads != nil {
+		d.DW, d.DB = grads[:w:w], grads[w:]
+	}
 }
 
 // Init draws a Glorot-uniform kernel and a zero bias, the Keras defaults.

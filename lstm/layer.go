@@ -41,17 +41,21 @@ func (l *Layer) NumParams() int {
 	return (l.In + l.Hidden + 1) * 4 * l.Hidden
 }
 
-// Bind points W, U, B at params and DW, DU, DB at grads; both must hold
-// exactly NumParams values, laid out as W, then U, then B.
+// Bind points W, U, B at params and DW, DU, DB at grads. Both hold exactly
+// NumParams values, laid out as W, then U, then B. grads may be nil for a
+// layer that only runs Forward; Backward then panics.
 func (l *Layer) Bind(params, grads []float32) {
 	n := l.NumParams()
-	if len(params) != n || len(grads) != n {
+	if len(params) != n || (grads != nil && len(grads) != n) {
 		panic(fmt.Sprintf("lstm: Bind: got %d params and %d grads, need %d", len(params), len(grads), n))
 	}
 	g4 := 4 * l.Hidden
 	w, u := l.In*g4, l.Hidden*g4
 	l.W, l.U, l.B = params[:w:w], params[w:w+u:w+u], params[w+u:]
-	l.DW, l.DU, l.DB = grads[:w:w], grads[w:w+u:w+u], grads[w+u:]
+	l.DW, l.DU, l.DB = nil, nil, nil
+	if grads != nil {
+		l.DW, l.DU, l.DB = grads[:w:w], grads[w:w+u:w+u], grads[w+u:]
+	}
 }
 
 // Init draws the Keras default initial weights: Glorot-uniform kernel,
@@ -158,9 +162,9 @@ func (l *Layer) Forward(ar *tensor.Arena, cache *Cache, x []float32, batch, step
 
 // Backward takes dy, the gradient of the loss with respect to Forward's
 // output (same shape), and adds the parameter gradients into DW, DU and DB.
-// With wantDX it returns the gradient with respect to x, [steps][batch][In]
-// from ar; without, it skips that GEMM and returns nil, as the first layer of
-// a network needs no input gradient.
+// With wantDX it returns the gradient with respect to x, [steps][batch][In],
+// from ar. Without wantDX it skips that GEMM and returns nil, because the
+// first layer of a network needs no input gradient.
 func (l *Layer) Backward(ar *tensor.Arena, cache *Cache, dy []float32, wantDX bool) []float32 {
 	batch, steps := cache.batch, cache.steps
 	h, g4, rows := l.Hidden, 4*l.Hidden, steps*batch

@@ -87,12 +87,17 @@ func newNetwork(cfg Config, a Architecture, initialise bool) (*Network, error) {
 	return n, nil
 }
 
-// bindLayers points each layer at its slice of params and grads.
+// bindLayers points each layer at its slice of params and, unless grads is
+// nil (layers that only run forward), of grads.
 func bindLayers(layers []layer, params, grads []float32) {
 	off := 0
 	for _, l := range layers {
 		k := l.numParams()
-		l.bind(params[off:off+k:off+k], grads[off:off+k:off+k])
+		var g []float32
+		if grads != nil {
+			g = grads[off : off+k : off+k]
+		}
+		l.bind(params[off:off+k:off+k], g)
 		off += k
 	}
 }

@@ -3,16 +3,18 @@ package qnet
 import (
 	"sync"
 	"sync/atomic"
+
+	"github.com/deepq-go/deepq/tensor"
 )
 
 // Predictor serves a network's Q-values to many goroutines at once. Each
 // call takes a workspace from a sync.Pool, so the hot path takes no lock and,
-// in steady state, allocates nothing.
+// in steady state, allocates nothing. Publish replaces the weights
+// atomically, so a call uses either the old or the new weights, never a mix.
 //
 // NOTE: sync.Pool drops idle workspaces across garbage collections, so the
 // first calls after a collection allocate a workspace again (about 90 KB for
-// the default LSTM network at batch 1). Publish replaces the weights atomically:
-// a call sees either the old or the new weights, never a mix.
+// the default LSTM network at batch 1).
 type Predictor struct {
 	arch    Architecture
 	current atomic.Pointer[snapshot]
@@ -21,7 +23,7 @@ type Predictor struct {
 
 // snapshot is an immutable copy of the weights with layers bound to it.
 type snapshot struct {
-	net *Network // holds params and layers only; never trained
+	net *Network // contains params and forward-only layers; never trained
 }
 
 // NewPredictor returns a Predictor serving a copy of n's current weights.
@@ -41,12 +43,14 @@ func (p *Predictor) Publish(n *Network) error {
 	if !p.arch.Equal(n.arch) {
 		return n.checkSameArchitecture(&Network{arch: p.arch})
 	}
-	s, err := newNetwork(n.cfg, n.arch, false)
+	layers, err := buildLayers(n.arch)
 	if err != nil {
 		return err
 	}
-	copy(s.params, n.params)
-	s.grads, s.m, s.v = nil, nil, nil
+	params := tensor.Aligned(len(n.params))
+	copy(params, n.params)
+	bindLayers(layers, params, nil)
+	s := &Network{cfg: n.cfg, arch: n.arch, layers: layers, params: params}
 	p.current.Store(&snapshot{net: s})
 	return nil
 }
