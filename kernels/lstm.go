@@ -4,10 +4,11 @@ import "fmt"
 
 // LSTMForward runs one LSTM cell step for batch rows of hidden units.
 //
-// gates holds batch rows of 4*hidden pre-activations in the order input,
-// forget, cell candidate, output; it is overwritten with the activated gates
-// i, f, g, o that LSTMBackward needs. cPrev is the previous cell state; c,
-// tanhC and h receive c = f*cPrev + i*g, tanh(c) and h = o*tanh(c). c may
+// gates contains batch rows of 4*hidden pre-activations in the order input,
+// forget, cell candidate, output. LSTMForward overwrites it with the
+// activated gates i, f, g, o that LSTMBackward needs. cPrev is the previous
+// cell state. c, tanhC and h receive c = f*cPrev + i*g, tanh(c) and
+// h = o*tanh(c). c may
 // alias cPrev. All state slices are batch x hidden, contiguous.
 //
 // The gates use Sigmoid and Tanh, so they share those functions' error

@@ -366,8 +366,8 @@ func TestStackedGradientFiniteDifferences(t *testing.T) {
 		return s / count
 	}
 	// A ReLU pre-activation that lies within the step of zero bends the
-	// difference quotient, and a smaller step has more float32 rounding in
-	// it; a correct gradient matches the quotient at one of the two steps.
+	// difference quotient, while a smaller step has more float32 rounding in
+	// it. A correct gradient matches the quotient at one of the two steps.
 	quotient := func(i int, eps float32) float64 {
 		orig := n.params[i]
 		n.params[i] = orig + eps

@@ -47,7 +47,7 @@ func accuracy(t *testing.T, n *Network, obs, targets []float32) float64 {
 // TestLSTMLearnsWhatDenseCannot trains both networks on signals at the
 // early steps 0..5 of a 16-step window and tests them on signals at steps
 // 6..11. The LSTM applies one cell at every step, so what it learned about
-// reading a marked step carries over to steps it never saw marked; the
+// reading a marked step carries over to steps it never saw marked. The
 // Dense network has separate weights per input position and has learned
 // nothing about the later ones. Measured on held-out samples: both reach
 // 1.000 with early signals. With later signals the Dense network scores 0.5,

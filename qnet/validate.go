@@ -39,7 +39,7 @@ func checkFinite(what string, values []float32, width int) error {
 // checkDst validates the destination of n observations' Q-values.
 func (n *Network) checkDst(dst []float32, batch int) error {
 	if len(dst) < batch*n.arch.Actions {
-		return fmt.Errorf("qnet: destination holds %d values; %d observations need %d (x %d actions)",
+		return fmt.Errorf("qnet: destination has room for %d values, but %d observations need %d (%d actions each)",
 			len(dst), batch, batch*n.arch.Actions, n.arch.Actions)
 	}
 	return nil

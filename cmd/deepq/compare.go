@@ -22,13 +22,8 @@ model.safetensors, normalizer.json, metrics.json, equity.svg, training.svg
 and checkpoint/. Either directory's model.safetensors can be passed to eval.`
 
 func runCompare(args []string, stdout, stderr io.Writer) error {
-	var f trainFlags
-	fs := newFlagSet("compare", compareUsage, stdout)
-	f.register(fs, false)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := f.validate(); err != nil {
+	f, _, err := parseTrainFlags("compare", compareUsage, args, stdout, false)
+	if err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -53,12 +48,12 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 		runtime.GC()
 		f.out = filepath.Join(out, model)
 		reporter := newProgressReporter(stderr, model)
-		results[i], err = trainModel(ctx, &f, model, train, test, reporter.report)
+		results[i], err = trainModel(ctx, f, model, train, test, reporter.report)
 		reporter.finish()
 		if err != nil {
 			return fmt.Errorf("%s: %w", model, err)
 		}
-		if err := writeRunFiles(f.out, results[i], &f, train, test); err != nil {
+		if err := writeRunFiles(f.out, results[i], f, train, test); err != nil {
 			return fmt.Errorf("%s: %w", model, err)
 		}
 	}

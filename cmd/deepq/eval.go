@@ -125,7 +125,7 @@ func loadModel(path string, cfg env.Config) (*qnet.Network, error) {
 }
 
 // describeModelError reports that path is not a usable model file, unless err
-// already says why in terms a user recognises.
+// already explains why in terms a user recognises.
 func describeModelError(path string, err error) error {
 	switch {
 	case errors.Is(err, qnet.ErrMismatch), errors.Is(err, os.ErrNotExist), errors.Is(err, os.ErrPermission):

@@ -204,3 +204,18 @@ func buildNetwork(model string, cfg qnet.Config) (*qnet.Network, error) {
 	}
 	return qnet.BuildLSTM(cfg)
 }
+
+// parseTrainFlags registers, parses and validates the flags that train and
+// compare share; withModel adds train's --model, --resume and --force.
+func parseTrainFlags(name, usage string, args []string, stdout io.Writer, withModel bool) (*trainFlags, *flag.FlagSet, error) {
+	f := &trainFlags{}
+	fs := newFlagSet(name, usage, stdout)
+	f.register(fs, withModel)
+	if err := parseFlags(fs, args); err != nil {
+		return nil, nil, err
+	}
+	if err := f.validate(); err != nil {
+		return nil, nil, err
+	}
+	return f, fs, nil
+}

@@ -28,16 +28,11 @@ checkpoint: pass --resume to continue that run, --force to delete its
 checkpoint files, or another --out.`
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
-	var f trainFlags
-	fs := newFlagSet("train", trainUsage, stdout)
-	f.register(fs, true)
-	if err := parseFlags(fs, args); err != nil {
+	f, fs, err := parseTrainFlags("train", trainUsage, args, stdout, true)
+	if err != nil {
 		return err
 	}
-	if err := f.validate(); err != nil {
-		return err
-	}
-	if err := checkResumeFlags(fs, &f); err != nil {
+	if err := checkResumeFlags(fs, f); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -51,12 +46,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	reporter := newProgressReporter(stderr, f.model)
-	res, err := trainModel(ctx, &f, f.model, train, test, reporter.report)
+	res, err := trainModel(ctx, f, f.model, train, test, reporter.report)
 	reporter.finish()
 	if err != nil {
 		return err
 	}
-	if err := writeRunFiles(f.out, res, &f, train, test); err != nil {
+	if err := writeRunFiles(f.out, res, f, train, test); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Test span %s: %d bars from %s\n", test.Name, test.Len(), spanDates(test))
@@ -146,7 +141,7 @@ func trainModel(ctx context.Context, f *trainFlags, model string, train, test *e
 	res.startTrainSteps = res.trainer.Agent().TrainSteps()
 	if err := res.trainer.Run(ctx); err != nil {
 		if errors.Is(err, context.Canceled) {
-			return nil, fmt.Errorf("interrupted after %d complete episodes; %s holds the checkpoint of the last one", res.trainer.Episode(), opts.CheckpointDir)
+			return nil, fmt.Errorf("interrupted after %d complete episodes; %s contains the checkpoint of the last one", res.trainer.Episode(), opts.CheckpointDir)
 		}
 		return nil, err
 	}
